@@ -1,0 +1,68 @@
+"""The `chipkb` command: a bare `chipkb` opens the app, subcommands work without it.
+
+Each subcommand lives in `kb/commands/<name>.py` with `add_arguments(parser)` and
+`run(args) -> int`; those modules import only the standard library at the top, so
+`chipkb search` never pays for textual and `chipkb validate` never pays for whoosh.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from kb import __version__
+
+#: name -> (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "tui": ("kb.commands.tui", "open the app (what a bare `chipkb` does)"),
+    "validate": ("kb.commands.validate", "check a KB and list its problems"),
+    "list": ("kb.commands.listing", "list entities by type"),
+    "show": ("kb.commands.show", "show one entity with its references resolved"),
+}
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called: exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="chipkb",
+        description="A knowledge base of the AI-chip race: browse, search, compare, export.",
+        epilog="With no command, chipkb opens the app on the bundled KB.",
+    )
+    parser.add_argument("--version", action="version", version=f"chipkb {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (module_name, summary) in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        sub = commands.add_parser(name, help=summary, description=module.__doc__)
+        module.add_arguments(sub)
+        sub.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(arguments or ["tui"])
+        return int(args.run(args))
+    except UsageError as error:
+        print(f"chipkb: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 1
+
+
+def entry_point() -> None:
+    sys.exit(main())

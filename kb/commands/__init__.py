@@ -1,0 +1,1 @@
+"""One module per `chipkb` subcommand; see `kb.cli`."""

@@ -1,0 +1,28 @@
+"""Making KB text safe to print: control characters and bidi overrides shown as visible escapes.
+
+KB text is data.  An ESC in an excerpt must never reach the terminal (it could change colours,
+set the window title or clear the screen), and a right-to-left override must not reorder what
+the reader sees.  Tabs and newlines are kept; everything else in Unicode's Cc category and the
+bidi controls become `\\x1b`-style escapes.
+"""
+
+from __future__ import annotations
+
+import re
+
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """`text` with every terminal control and bidi override replaced by a visible escape."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def has_unsafe(text: str) -> bool:
+    return _UNSAFE.search(text) is not None

@@ -1,0 +1,168 @@
+"""Checks across entities: unique ids, references that resolve, figures from the vocabulary,
+excerpts found verbatim in their source, and warnings about a source text's repeated or cut
+paragraphs."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+from kb import schema
+from kb.figures import FIGURES, unit_error
+from kb.model import Chip, Claim, Entity, Location, Problem, Source, Vendor
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise_whitespace(text: str) -> str:
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def unique_entities(entities: Iterable[Entity], problems: list[Problem]) -> dict[str, Entity]:
+    """Entities by id; a second entity with a taken id is reported (naming both places) and dropped."""
+    by_id: dict[str, Entity] = {}
+    for entity in entities:
+        first = by_id.get(entity.id)
+        if first is not None:
+            problems.append(
+                Problem.at(
+                    entity.place("id"),
+                    f"duplicate id {entity.id!r}: also a {first.type} at {first.place('id')}",
+                )
+            )
+            continue
+        by_id[entity.id] = entity
+    return by_id
+
+
+def _did_you_mean(wanted: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(wanted, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class _Checker:
+    def __init__(self, by_id: dict[str, Entity], problems: list[Problem]) -> None:
+        self.by_id = by_id
+        self.problems = problems
+
+    def ref(self, where: Location, field: str, wanted: str, targets: tuple[str, ...]) -> None:
+        if not wanted:
+            return
+        found = self.by_id.get(wanted)
+        names = " or ".join(targets)
+        if found is None:
+            candidates = [e.id for e in self.by_id.values() if e.type in targets]
+            self.problems.append(
+                Problem.at(where, f"{field} refers to unknown {names} {wanted!r}{_did_you_mean(wanted, candidates)}")
+            )
+        elif found.type not in targets:
+            self.problems.append(Problem.at(where, f"{field} must name a {names}, but {wanted!r} is a {found.type}"))
+
+    def entity_refs(self, entity: Entity) -> None:
+        for field in schema.SCHEMA[entity.type]:
+            if field.kind not in ("ref", "refs"):
+                continue
+            value = getattr(entity, field.name)
+            wanted = value if isinstance(value, list) else [value]
+            for item in wanted:
+                self.ref(entity.place(field.name), field.name, item, field.targets)
+
+    def chip(self, chip: Chip) -> None:
+        for spec in chip.specs:
+            where = spec.location or chip.location
+            self.ref(where, "figure source", spec.source, ("source",))
+            if spec.name not in FIGURES:
+                self.problems.append(
+                    Problem.at(where, f"unknown figure name {spec.name!r}{_did_you_mean(spec.name, FIGURES)}")
+                )
+                continue
+            error = unit_error(spec.name, spec.unit)
+            if error:
+                self.problems.append(Problem.at(where, error))
+
+    def claim(self, claim: Claim) -> None:
+        for field in ("supports", "contradicts"):
+            if claim.id in getattr(claim, field):
+                self.problems.append(Problem.at(claim.place(field), f"claim {claim.id!r} {field} itself"))
+        both = set(claim.supports) & set(claim.contradicts)
+        for other in sorted(both):
+            self.problems.append(
+                Problem.at(claim.place("contradicts"), f"claim both supports and contradicts {other!r}")
+            )
+        source = self.by_id.get(claim.source)
+        if (
+            isinstance(source, Source)
+            and claim.excerpt
+            and normalise_whitespace(claim.excerpt) not in normalise_whitespace(source.text)
+        ):
+            self.problems.append(
+                Problem.at(
+                    claim.place("excerpt"),
+                    f"excerpt not found verbatim in the text of source {source.id!r}",
+                )
+            )
+
+
+def check_entities(by_id: dict[str, Entity], problems: list[Problem]) -> None:
+    checker = _Checker(by_id, problems)
+    for entity in by_id.values():
+        checker.entity_refs(entity)
+        if isinstance(entity, Chip):
+            checker.chip(entity)
+        elif isinstance(entity, Claim):
+            checker.claim(entity)
+        elif isinstance(entity, Source):
+            problems.extend(paragraph_warnings(entity))
+        elif isinstance(entity, Vendor) and entity.parent == entity.id:
+            problems.append(Problem.at(entity.place("parent"), f"vendor {entity.id!r} is its own parent"))
+
+
+def paragraphs(text: str) -> list[tuple[int, str]]:
+    """The blank-line separated paragraphs of `text`, each with the line (from 0) it starts on."""
+    found: list[tuple[int, str]] = []
+    start, lines = 0, []
+    for number, line in enumerate(text.split("\n")):
+        if line.strip():
+            if not lines:
+                start = number
+            lines.append(line)
+        elif lines:
+            found.append((start, "\n".join(lines)))
+            lines = []
+    if lines:
+        found.append((start, "\n".join(lines)))
+    return found
+
+
+_MIN_TRUNCATED = 20
+
+
+def paragraph_warnings(source: Source) -> list[Problem]:
+    """Warn about paragraphs that repeat an earlier one, or that are an earlier one cut short."""
+    warnings = []
+    seen: dict[str, int] = {}
+    earlier: list[tuple[str, int]] = []
+    for line, paragraph in paragraphs(source.text):
+        key = normalise_whitespace(paragraph)
+        place = Location(source.text_path, source.text_first_line + line, 1)
+        if key in seen:
+            warnings.append(
+                Problem.at(place, f"paragraph repeats the one at line {source.text_first_line + seen[key]}", "warning")
+            )
+            continue
+        cut_from = next(
+            (first for text, first in earlier if len(key) >= _MIN_TRUNCATED and text.startswith(key) and text != key),
+            None,
+        )
+        if cut_from is not None:
+            warnings.append(
+                Problem.at(
+                    place,
+                    f"paragraph is cut short: the start of the one at line {source.text_first_line + cut_from}",
+                    "warning",
+                )
+            )
+        seen[key] = line
+        earlier.append((key, line))
+    return warnings

@@ -1,0 +1,165 @@
+"""Reading one YAML file safely: bounded size, depth and alias expansion, positions kept.
+
+The file is parsed into a node graph (never into arbitrary Python objects) with libyaml's
+safe loader when it is there.  Before composing, one pass over the event stream measures the
+nesting depth and how many nodes the aliases would expand to, so an alias bomb or a file nested
+10,000 levels deep is refused with a message naming the limit instead of exhausting memory or
+the stack.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from kb.model import Location, Problem
+
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one KB file may ask of us; each can be set by an environment variable."""
+
+    max_file_bytes: int = 10 * 1024 * 1024
+    max_depth: int = 64
+    max_expanded_nodes: int = 100_000
+
+    @classmethod
+    def from_environment(cls) -> Limits:
+        return cls(
+            max_file_bytes=_env_int("CHIPKB_MAX_FILE_BYTES", cls.max_file_bytes),
+            max_depth=_env_int("CHIPKB_MAX_DEPTH", cls.max_depth),
+            max_expanded_nodes=_env_int("CHIPKB_MAX_NODES", cls.max_expanded_nodes),
+        )
+
+
+def mark_location(path: str, mark: yaml.Mark | None) -> Location:
+    if mark is None:
+        return Location(path, 1, 1)
+    return Location(path, mark.line + 1, mark.column + 1)
+
+
+def node_location(path: str, node: yaml.Node) -> Location:
+    return mark_location(path, node.start_mark)
+
+
+def decode_text(data: bytes, path: str) -> tuple[str | None, Problem | None]:
+    """Decode UTF-8 (a BOM is allowed and dropped); say where the first bad byte is."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None, Problem(path, 1, 1, "file is UTF-16, not UTF-8: re-save it as UTF-8")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        good = data[: error.start].decode("utf-8")
+        line = good.count("\n") + 1
+        col = len(good) - (good.rfind("\n") + 1) + 1
+        byte = data[error.start]
+        return None, Problem(path, line, col, f"file is not UTF-8: byte 0x{byte:02x} cannot be decoded")
+
+
+def _measure(text: str, path: str, limits: Limits) -> Problem | None:
+    """Refuse a document nested too deep or whose aliases expand too far, before composing it."""
+    open_counts: list[tuple[str | None, int]] = []  # (anchor, nodes expanded so far) per open collection
+    anchor_sizes: dict[str, int] = {}
+    total = 0
+    for event in yaml.parse(text, Loader=SafeLoader):
+        added = 0
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if len(open_counts) >= limits.max_depth:
+                where = mark_location(path, event.start_mark)
+                return Problem.at(where, f"nesting deeper than {limits.max_depth} levels (limit CHIPKB_MAX_DEPTH)")
+            open_counts.append((event.anchor, 0))
+            added = 1
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            anchor, size = open_counts.pop()
+            if anchor:
+                anchor_sizes[anchor] = size + 1
+            if open_counts:
+                parent_anchor, parent_size = open_counts[-1]
+                open_counts[-1] = (parent_anchor, parent_size + size + 1)
+            continue
+        elif isinstance(event, yaml.ScalarEvent):
+            added = 1
+            if event.anchor:
+                anchor_sizes[event.anchor] = 1
+        elif isinstance(event, yaml.AliasEvent):
+            added = anchor_sizes.get(event.anchor or "", 1)
+        else:
+            continue
+        if open_counts and not isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            anchor, size = open_counts[-1]
+            open_counts[-1] = (anchor, size + added)
+        total += added
+        if total > limits.max_expanded_nodes:
+            where = mark_location(path, event.start_mark)
+            return Problem.at(
+                where,
+                f"aliases expand to more than {limits.max_expanded_nodes} nodes (limit CHIPKB_MAX_NODES)",
+            )
+    return None
+
+
+def _syntax_problem(path: str, error: yaml.YAMLError) -> Problem:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    where = mark_location(path, mark)
+    problem = getattr(error, "problem", None) or str(error)
+    context = getattr(error, "context", None)
+    message = f"YAML syntax error: {context}, {problem}" if context else f"YAML syntax error: {problem}"
+    return Problem.at(where, " ".join(message.split()))
+
+
+def read_yaml(file: Path, display_path: str, limits: Limits) -> tuple[yaml.Node | None, list[Problem]]:
+    """Parse one file into a node tree, or return why it cannot be read."""
+    try:
+        size = file.stat().st_size
+        if size > limits.max_file_bytes:
+            return None, [
+                Problem(
+                    display_path,
+                    1,
+                    1,
+                    f"file is {size} bytes, over the limit of {limits.max_file_bytes} (limit CHIPKB_MAX_FILE_BYTES)",
+                )
+            ]
+        data = file.read_bytes()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return None, [Problem(display_path, 1, 1, f"cannot read file: {reason}")]
+    if b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None, [Problem(display_path, 1, 1, "file is binary, not YAML text (it contains NUL bytes)")]
+    text, problem = decode_text(data, display_path)
+    if problem is not None:
+        return None, [problem]
+    assert text is not None
+    try:
+        too_big = _measure(text, display_path, limits)
+        if too_big is not None:
+            return None, [too_big]
+        node = yaml.compose(text, Loader=SafeLoader)
+    except yaml.YAMLError as error:
+        return None, [_syntax_problem(display_path, error)]
+    except RecursionError:
+        return None, [Problem(display_path, 1, 1, "nesting too deep to read")]
+    return node, []
+
+
+_constructor = yaml.SafeLoader("")
+
+
+def scalar_value(node: yaml.ScalarNode) -> object:
+    """The Python value of a scalar node, as the safe loader would build it."""
+    return _constructor.construct_object(node, deep=True)
