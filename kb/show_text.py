@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from kb.describe import entity_fields, resolved
+from kb.figures import FIGURES
 from kb.knowledge import KnowledgeBase
-from kb.model import Chip, Claim, Entity
+from kb.model import Chip, Claim, Entity, Spec
 
 
-def _format_value(value: float) -> str:
-    return f"{value:g}"
+def format_figure(spec: Spec) -> str:
+    """`190 TFLOPS`, `32 GiB (34.36 GB)` or `not disclosed`: a stated unit is never relabelled."""
+    if spec.value is None:
+        return "not disclosed"
+    shown = f"{spec.value:g} {spec.unit}"
+    figure = FIGURES.get(spec.name)
+    if figure and spec.unit != figure.unit and spec.unit in figure.units:
+        shown += f" ({figure.to_canonical(spec.value, spec.unit):.4g} {figure.unit})"
+    return shown
 
 
 def render_entity(kb: KnowledgeBase, entity: Entity) -> str:
@@ -27,10 +35,9 @@ def render_entity(kb: KnowledgeBase, entity: Entity) -> str:
         if entity.specs:
             lines.append("  figures:")
         for spec in entity.specs:
-            shown = _format_value(spec.value) if spec.value is not None else "not disclosed"
             mark = "  [sources disagree]" if spec.name in disputed else ""
             note = f" ({spec.note})" if spec.note else ""
-            lines.append(f"    {spec.name}: {shown} {spec.unit}{mark}  -- {kb.title_of(spec.source)}{note}")
+            lines.append(f"    {spec.name}: {format_figure(spec)}{mark}  -- {kb.title_of(spec.source)}{note}")
     if isinstance(entity, Claim):
         lines.append(f"  status: {details['status']}")
         lines.append(f"  source title: {details['source_title']}")

@@ -36,6 +36,10 @@ def unique_entities(entities: Iterable[Entity], problems: list[Problem]) -> dict
     return by_id
 
 
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
 def _did_you_mean(wanted: str, candidates: Iterable[str]) -> str:
     close = difflib.get_close_matches(wanted, list(candidates), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
@@ -52,12 +56,20 @@ class _Checker:
         found = self.by_id.get(wanted)
         names = " or ".join(targets)
         if found is None:
-            candidates = [e.id for e in self.by_id.values() if e.type in targets]
             self.problems.append(
-                Problem.at(where, f"{field} refers to unknown {names} {wanted!r}{_did_you_mean(wanted, candidates)}")
+                Problem.at(where, f"{field} refers to unknown {names} {wanted!r}{self._suggestion(wanted, targets)}")
             )
         elif found.type not in targets:
             self.problems.append(Problem.at(where, f"{field} must name a {names}, but {wanted!r} is a {found.type}"))
+
+    def _suggestion(self, wanted: str, targets: tuple[str, ...]) -> str:
+        """A close id, or the id of an entity whose name or alias is what was typed."""
+        candidates = [e for e in self.by_id.values() if e.type in targets]
+        for entity in candidates:
+            names = [getattr(entity, "name", ""), *getattr(entity, "aliases", [])]
+            if any(wanted == slugify(name) for name in names if name):
+                return f" (did you mean {entity.id!r}?)"
+        return _did_you_mean(wanted, [e.id for e in candidates])
 
     def entity_refs(self, entity: Entity) -> None:
         for field in schema.SCHEMA[entity.type]:
@@ -135,7 +147,7 @@ def paragraphs(text: str) -> list[tuple[int, str]]:
     return found
 
 
-_MIN_TRUNCATED = 20
+_MIN_TRUNCATED = 10  # characters; short enough for a cut Japanese sentence
 
 
 def paragraph_warnings(source: Source) -> list[Problem]:

@@ -114,11 +114,17 @@ def _measure(text: str, path: str, limits: Limits) -> Problem | None:
 
 
 def _syntax_problem(path: str, error: yaml.YAMLError) -> Problem:
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    where = mark_location(path, mark)
-    problem = getattr(error, "problem", None) or str(error)
+    """One line at the place libyaml gave up, naming where the unfinished construct began."""
+    problem_mark = getattr(error, "problem_mark", None)
+    context_mark = getattr(error, "context_mark", None)
+    where = mark_location(path, problem_mark or context_mark)
+    message = f"YAML syntax error: {getattr(error, 'problem', None) or error}"
     context = getattr(error, "context", None)
-    message = f"YAML syntax error: {context}, {problem}" if context else f"YAML syntax error: {problem}"
+    if context:
+        message += f" ({context}"
+        if context_mark is not None and problem_mark is not None and context_mark.line != problem_mark.line:
+            message += f" started at line {context_mark.line + 1}, column {context_mark.column + 1}"
+        message += ")"
     return Problem.at(where, " ".join(message.split()))
 
 
