@@ -307,7 +307,7 @@ def read_file(file: Path, kb_root: Path, limits: Limits, into: LoadedFiles) -> N
     if node is None:
         if not problems:
             into.problems.append(
-                Problem(path, 1, 1, "file is empty: expected a mapping of vendors, chips, sources or claims")
+                Problem(path, 1, 1, "file is empty: it holds no vendors, chips, sources or claims", "warning")
             )
         return
     if not isinstance(node, yaml.MappingNode):

@@ -147,34 +147,45 @@ def paragraphs(text: str) -> list[tuple[int, str]]:
     return found
 
 
-_MIN_TRUNCATED = 10  # characters; short enough for a cut Japanese sentence
+_MIN_CUT = 4  # characters: a cut Japanese sentence can be as short as 今、AWS
+_MIN_PART = 10  # characters of an earlier paragraph a fragment must repeat to be reported
+_NEAR = 0.85  # similarity above which a paragraph is a reworded or damaged copy
 
 
 def paragraph_warnings(source: Source) -> list[Problem]:
-    """Warn about paragraphs that repeat an earlier one, or that are an earlier one cut short."""
+    """Warn about paragraphs that repeat an earlier one: whole, cut short, reworded, or in part.
+
+    A source is kept as published, so these are warnings: they tell the editor which passage to
+    quote (the first complete one) and the reader that the text is damaged.
+    """
     warnings = []
     seen: dict[str, int] = {}
     earlier: list[tuple[str, int]] = []
     for line, paragraph in paragraphs(source.text):
         key = normalise_whitespace(paragraph)
         place = Location(source.text_path, source.text_first_line + line, 1)
-        if key in seen:
-            warnings.append(
-                Problem.at(place, f"paragraph repeats the one at line {source.text_first_line + seen[key]}", "warning")
-            )
-            continue
-        cut_from = next(
-            (first for text, first in earlier if len(key) >= _MIN_TRUNCATED and text.startswith(key) and text != key),
-            None,
-        )
-        if cut_from is not None:
-            warnings.append(
-                Problem.at(
-                    place,
-                    f"paragraph is cut short: the start of the one at line {source.text_first_line + cut_from}",
-                    "warning",
-                )
-            )
-        seen[key] = line
-        earlier.append((key, line))
+        message = _repeat_message(key, seen, earlier)
+        if message:
+            first = source.text_first_line + message[1]
+            warnings.append(Problem.at(place, f"paragraph {message[0]} the one at line {first}", "warning"))
+        if key not in seen:
+            seen[key] = line
+            earlier.append((key, line))
     return warnings
+
+
+def _repeat_message(key: str, seen: dict[str, int], earlier: list[tuple[str, int]]) -> tuple[str, int] | None:
+    if key in seen:
+        return "repeats", seen[key]
+    for text, line in earlier:
+        if len(key) >= _MIN_CUT and text.startswith(key):
+            return "is cut short: the start of", line
+    for text, line in earlier:
+        if len(key) >= _MIN_PART and key[:_MIN_PART] == text[:_MIN_PART]:
+            similarity = difflib.SequenceMatcher(None, key, text[: len(key)], autojunk=False).ratio()
+            if similarity >= _NEAR:
+                return "is a damaged or cut copy of", line
+    for text, line in earlier:
+        if len(key) >= _MIN_PART and key[1:] in text:
+            return "repeats part of", line
+    return None

@@ -157,6 +157,9 @@ def read_yaml(file: Path, display_path: str, limits: Limits) -> tuple[yaml.Node 
             return None, [too_big]
         node = yaml.compose(text, Loader=SafeLoader)
     except yaml.YAMLError as error:
+        if "maximum nesting depth" in str(error):  # libyaml's own limit on flow nesting
+            where = mark_location(display_path, getattr(error, "problem_mark", None))
+            return None, [Problem.at(where, f"nesting deeper than {limits.max_depth} levels (limit CHIPKB_MAX_DEPTH)")]
         return None, [_syntax_problem(display_path, error)]
     except RecursionError:
         return None, [Problem(display_path, 1, 1, "nesting too deep to read")]
@@ -167,5 +170,12 @@ _constructor = yaml.SafeLoader("")
 
 
 def scalar_value(node: yaml.ScalarNode) -> object:
-    """The Python value of a scalar node, as the safe loader would build it."""
-    return _constructor.construct_object(node, deep=True)
+    """The Python value of a scalar node, as the safe loader would build it.
+
+    A scalar the safe loader resolves but cannot build (a timestamp with month 13) stays text,
+    so the field's own check can say what is wrong with it.
+    """
+    try:
+        return _constructor.construct_object(node, deep=True)
+    except (ValueError, OverflowError, yaml.YAMLError):
+        return node.value
