@@ -20,6 +20,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("kb.commands.validate", "check a KB and list its problems"),
     "list": ("kb.commands.listing", "list entities by type"),
     "show": ("kb.commands.show", "show one entity with its references resolved"),
+    "export": ("kb.commands.export", "write notes as a markdown vault"),
+    "compare": ("kb.commands.compare", "compare chips side by side"),
 }
 
 
