@@ -1,0 +1,200 @@
+"""The main screen: tree, entity view, links and history, excerpt pane, marks, layout."""
+
+from __future__ import annotations
+
+from app_pilot import SIZE, make_app, ready, synthetic_kb
+from rich.text import Text
+
+from tui.screens.main import MainScreen
+from tui.widgets.entity_view import EntityView, LinkList, SpecTable
+from tui.widgets.excerpt_pane import HIGHLIGHT, ExcerptPane
+from tui.widgets.kb_tree import PAGE, KBTree
+
+
+def styled_spans(text: Text, style: str) -> list[str]:
+    return [text.plain[span.start : span.end] for span in text.spans if str(span.style) == style]
+
+
+async def test_tree_shows_groups_with_counts_and_vendors_chips() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        tree = app.screen.query_one(KBTree)
+        top = [node.label.plain for node in tree.root.children]
+        assert top == ["Vendors (2)", "Claims (6)", "Sources (2)"]
+        vendors = tree.root.children[0]
+        await pilot.press("enter")  # expand Vendors
+        await pilot.pause()
+        assert [n.label.plain for n in vendors.children] == ["Acme Cloud (2)", "Blue Silicon (2)"]
+        acme = vendors.children[0]
+        acme.expand()
+        await pilot.pause()
+        assert [n.data for n in acme.children] == ["acme-t1", "acme-t2"]
+        claims = tree.root.children[1]
+        claims.expand()
+        await pilot.pause()
+        assert [n.label.plain for n in claims.children] == [
+            " fact  (2)",
+            " vendor-claim  (1)",
+            " analysis  (2)",
+            " forecast  (1)",
+        ]
+
+
+async def test_tree_is_lazy_at_thousands_of_claims(tmp_path) -> None:
+    app = make_app(synthetic_kb(tmp_path / "kb", claims=1000))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        tree = app.screen.query_one(KBTree)
+        assert len(tree._tree_nodes) < 10  # the root and three groups, nothing else yet
+        facts_kind = "kind:fact"
+        assert tree.reveal("claim-00996")
+        await pilot.pause()
+        facts = next(n for n in tree.root.children[1].children if n.data.key == facts_kind)
+        # 250 fact claims come in pages of PAGE, and only the page holding the claim was filled
+        assert len(facts.children) == -(-250 // PAGE)
+        filled = [page for page in facts.children if page.children]
+        assert len(filled) == 1 and len(filled[0].children) <= PAGE
+        assert tree.cursor_node.data == "claim-00996"
+        assert app.screen.query_one(EntityView).entity_id == "claim-00996"
+
+
+async def test_chip_view_shows_figures_with_units_and_sources() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        screen.open_entity("acme-t1")
+        await pilot.pause()
+        table = screen.query_one(SpecTable)
+        rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+        assert rows[0] == ["BF16 dense", "100", "TFLOPS", "Acme T2 launch notes", ""]
+        assert rows[1][:3] == ["HBM capacity", "32", "GB"]
+        # sources disagree on the TDP: both rows are marked, each with its own source
+        assert rows[3][1:4] == ["≠ 400", "W", "Blue X5 レビュー"]
+        assert rows[4][1:4] == ["≠ 450", "W", "Acme T2 launch notes"]
+        screen.open_entity("acme-t2")
+        await pilot.pause()
+        last = [str(c) for c in table.get_row_at(table.row_count - 1)]
+        assert last[:3] == ["TDP", "not disclosed", "W"]
+        # highlighting a figure shows its source in the excerpt pane
+        table.focus()
+        table.move_cursor(row=0)
+        await pilot.pause()
+        shown = screen.query_one("#excerpt-text").content.plain
+        assert "Acme T2 launch notes" in shown and "https://example.com/acme-t2" in shown
+
+
+async def test_links_are_followed_with_enter_and_back_returns() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        screen.open_entity("acme-t1")
+        await pilot.pause()
+        links = screen.query_one(LinkList)
+        assert links.has_focus
+        targets = [link.target for link in links.links if link.target]
+        assert targets == ["acme", "t2-four-times", "t1-power", "acme-launch", "blue-review"]
+        await pilot.press("down", "down", "enter")  # the second claim
+        assert screen.query_one(EntityView).entity_id == "t1-power"
+        assert screen.query_one(KBTree).cursor_node.data == "t1-power"
+        links.highlighted = [link.target for link in links.links].index("blue-review")
+        await pilot.press("enter")
+        assert screen.query_one(EntityView).entity_id == "blue-review"
+        await pilot.press("backspace")
+        assert screen.query_one(EntityView).entity_id == "t1-power"
+        await pilot.press("alt+left")
+        assert screen.query_one(EntityView).entity_id == "acme-t1"
+        assert screen.query_one(KBTree).cursor_node.data == "acme-t1"
+
+
+async def test_excerpt_pane_highlights_the_excerpt_inside_its_paragraph() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        screen.open_entity("t2-four-times")
+        await pilot.pause()
+        pane = screen.query_one(ExcerptPane)
+        assert pane.claim_id == "t2-four-times"
+        passage = pane.passage
+        assert passage is not None
+        # the paragraph runs over two lines of the source; the excerpt is its first sentence
+        assert passage.text == (
+            "The T2 delivers four times the training throughput of the T1\nwhile using less energy per model trained."
+        )
+        start, end = passage.span
+        assert passage.text[start:end] == "The T2 delivers four times the training throughput of the T1"
+        plain = screen.query_one("#excerpt-text").content.plain
+        assert plain.startswith(
+            "Acme T2 launch notes\nchipkb test fixture · Test Writer · 2023-11-28\nhttps://example.com"
+        )
+        # highlighting a claim link previews that claim's excerpt, in Japanese too
+        screen.open_entity("blue-x5")
+        await pilot.pause()
+        await pilot.press("down")  # the first claim link
+        assert pane.claim_id == "x5-inference"
+        assert pane.passage is not None
+        s, e = pane.passage.span
+        assert pane.passage.text[s:e] == app.kb.get(pane.claim_id).excerpt
+
+
+async def test_excerpt_highlight_is_styled_on_exactly_the_excerpt() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.screen.open_entity("x5-efficient")
+        await pilot.pause()
+        pane = app.screen.query_one(ExcerptPane)
+        rich_text = pane.query_one("#excerpt-text").content
+        assert styled_spans(rich_text, HIGHLIGHT) == ["消費電力は700Wと大きいが、推論チップとしての効率は高い。"]
+
+
+async def test_space_marks_chips_in_tree_and_links() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        tree = app.screen.query_one(KBTree)
+        assert tree.reveal("acme-t2")
+        tree.focus()
+        await pilot.press("space")
+        assert app.marked == ["acme-t2"]
+        assert tree.cursor_node.label.plain.startswith("● ")
+        app.screen.open_entity("t2-four-times")
+        await pilot.pause()
+        links = app.screen.query_one(LinkList)
+        assert [link.target for link in links.links if link.target][:2] == ["acme-t2", "acme-t1"]
+        links.highlighted = 2  # acme-t1 (after the "About" heading and acme-t2)
+        await pilot.press("space")
+        assert app.marked == ["acme-t2", "acme-t1"]
+        await pilot.press("space")
+        assert app.marked == ["acme-t2"]
+        assert "marked: Acme T2" in app.screen.query_one("#status").content.plain
+
+
+async def test_narrow_terminal_puts_the_excerpt_below() -> None:
+    app = make_app()
+    async with app.run_test(size=(90, 40)) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        assert screen.has_class("-narrow")
+        entity, excerpt = screen.query_one(EntityView), screen.query_one(ExcerptPane)
+        assert excerpt.region.y > entity.region.y
+        assert excerpt.region.x == entity.region.x
+    wide = make_app()
+    async with wide.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        entity, excerpt = wide.screen.query_one(EntityView), wide.screen.query_one(ExcerptPane)
+        assert excerpt.region.x > entity.region.x and excerpt.region.y == entity.region.y
+
+
+async def test_bundled_kb_opens() -> None:
+    from kb.locations import bundled_kb
+
+    app = make_app(bundled_kb())
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert app.kb is not None and app.kb.claims
+        assert app.screen.query_one(KBTree).root.children

@@ -1,0 +1,76 @@
+"""A broken KB still opens: the valid entities show, and every problem is listed with its lines."""
+
+from __future__ import annotations
+
+from app_pilot import SIZE, make_app, ready
+from conftest import write_kb
+
+from tui.screens.main import MainScreen
+from tui.widgets.kb_tree import KBTree
+from tui.widgets.problems import ProblemsPanel, ProblemView
+
+BROKEN = {
+    "vendors.yaml": "vendors:\n  - id: acme\n    name: Acme\n    kind: hyperscaler\n",
+    "chips.yaml": (
+        "chips:\n"
+        "  - id: good-chip\n    name: Good Chip\n    vendor: acme\n    kind: gpu\n"
+        "  - id: lost-chip\n    name: Lost Chip\n    vendor: nobody\n    kind: gpu\n"
+    ),
+    "broken.yaml": "claims:\n  - id: half\n    statement: [unclosed\n",
+}
+
+
+async def test_broken_kb_opens_with_problems_panel(tmp_path) -> None:
+    root = write_kb(tmp_path / "kb", BROKEN)
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        assert app.kb is not None and app.kb.errors
+        panel = screen.query_one(ProblemsPanel)
+        assert panel.display
+        listed = [str(panel.get_option_at_index(i).prompt) for i in range(panel.option_count)]
+        assert listed == [str(p) for p in app.kb.problems]
+        assert any("chips.yaml:" in line and "unknown vendor 'nobody'" in line for line in listed)
+        assert any(line.startswith(str(root / "broken.yaml")) for line in listed)
+        # the valid entities still show
+        tree = screen.query_one(KBTree)
+        assert tree.reveal("good-chip") and tree.reveal("lost-chip")
+        await pilot.pause()
+        # choosing a problem shows its lines, the offending one marked
+        panel.focus()
+        index = next(i for i, p in enumerate(app.kb.problems) if "nobody" in p.message)
+        panel.highlighted = index
+        await pilot.pause()
+        view = screen.query_one(ProblemView)
+        assert view.problem == app.kb.problems[index]
+        shown = view.content.plain
+        problem = app.kb.problems[index]
+        assert f"{problem.line} > " in shown
+        assert "vendor: nobody" in shown.splitlines()[2 + problem.line - max(1, problem.line - 3)]
+        assert screen.query_one("#centre").current == "problem-scroll"
+        # p hides the panel and brings the entity view back
+        await pilot.press("p")
+        assert not panel.display
+        assert screen.query_one("#centre").current == "entity"
+
+
+async def test_warnings_alone_do_not_open_the_panel(tmp_path) -> None:
+    text = "A paragraph that is long enough to repeat.\n\nA paragraph that is long enough to repeat.\n"
+    root = write_kb(
+        tmp_path / "kb",
+        {
+            "s.yaml": "sources:\n  - id: s\n    title: S\n    language: en\n    text: |\n"
+            + "".join(f"      {line}\n" for line in text.splitlines())
+        },
+    )
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert app.kb.problems and not app.kb.errors
+        panel = app.screen.query_one(ProblemsPanel)
+        assert not panel.display
+        assert "0 errors, 1 warnings (p)" in app.screen.query_one("#status").content.plain
+        await pilot.press("p")
+        assert panel.display and panel.has_focus

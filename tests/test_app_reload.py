@@ -1,0 +1,81 @@
+"""KB files changed while the app is open are picked up, keeping the selection."""
+
+from __future__ import annotations
+
+import asyncio
+
+from app_pilot import SIZE, make_app, ready
+from conftest import write_kb
+
+from tui.widgets.entity_view import EntityView
+from tui.widgets.kb_tree import KBTree
+from tui.widgets.problems import ProblemsPanel
+
+FILES = {
+    "vendors.yaml": "vendors:\n  - id: acme\n    name: Acme\n    kind: hyperscaler\n",
+    "chips.yaml": "chips:\n  - id: one\n    name: Chip One\n    vendor: acme\n    kind: gpu\n",
+}
+
+
+async def wait_for_reload(pilot, old) -> None:
+    for _ in range(300):
+        if pilot.app.kb is not old:
+            await pilot.pause()
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the KB was not reloaded")
+
+
+async def test_changed_files_are_reloaded_keeping_the_selection(tmp_path) -> None:
+    root = write_kb(tmp_path / "kb", FILES)
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        tree = screen.query_one(KBTree)
+        tree.reveal("one")
+        await pilot.pause()
+        assert screen.query_one(EntityView).entity_id == "one"
+        old = app.kb
+        write_kb(
+            root,
+            {"chips.yaml": FILES["chips.yaml"] + "  - id: two\n    name: Chip Two\n    vendor: acme\n    kind: cpu\n"},
+        )
+        app.check_for_changes()
+        await wait_for_reload(pilot, old)
+        assert app.kb.get("two") is not None
+        assert screen.query_one(EntityView).entity_id == "one"
+        assert tree.cursor_node.data == "one"
+        assert [n.data for n in tree.cursor_node.parent.children] == ["one", "two"]
+        # a file broken while the app is open: the problem shows, the rest of the KB stays
+        old = app.kb
+        write_kb(root, {"vendors.yaml": "vendors:\n  - id: acme\n    name: [Acme\n"})
+        app.check_for_changes()
+        await wait_for_reload(pilot, old)
+        panel = screen.query_one(ProblemsPanel)
+        assert panel.display and panel.problems == app.kb.problems
+        assert any("vendors.yaml" in p.path for p in app.kb.errors)
+
+
+async def test_unchanged_files_are_not_reloaded(tmp_path) -> None:
+    root = write_kb(tmp_path / "kb", FILES)
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        old = app.kb
+        app.check_for_changes()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.kb is old
+
+
+async def test_the_app_polls_on_its_own(tmp_path) -> None:
+    root = write_kb(tmp_path / "kb", FILES)
+    app = make_app(root, poll_seconds=0.1)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        old = app.kb
+        await asyncio.sleep(0.05)
+        write_kb(root, {"extra.yaml": "vendors:\n  - id: other\n    name: Other\n    kind: other\n"})
+        await wait_for_reload(pilot, old)
+        assert app.kb.get("other") is not None

@@ -1,0 +1,81 @@
+"""Command palette entries: jump to any entity by name, alias or id; set the export folder."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from kb.model import Chip, Entity, Vendor
+from tui.kbtext import one_line
+
+if TYPE_CHECKING:
+    from tui.app import ChipKBApp
+
+_YIELD_EVERY = 500
+
+
+def _names(entity: Entity) -> list[str]:
+    """What a user may type to find the entity: its title, aliases and id."""
+    names = [entity.title]
+    names += list(getattr(entity, "aliases", []))
+    names.append(entity.id)
+    return [one_line(name, 120) for name in names if name]
+
+
+class EntityCommands(Provider):
+    """Every vendor, chip, source and claim, matched on its name, aliases and id."""
+
+    @property
+    def chipkb(self) -> ChipKBApp:
+        return self.app  # type: ignore[return-value]
+
+    def _open(self, entity_id: str) -> None:
+        self.chipkb.open_entity(entity_id)
+
+    def _display(self, entity: Entity, matched: Content, name: str) -> Content:
+        title = one_line(entity.title, 120)
+        display = matched if name == title else Content(title) + Content(" — ") + matched
+        return display + Content.styled(f"  {entity.type}", "dim")
+
+    async def discover(self) -> Hits:
+        kb = self.chipkb.kb
+        if kb is None:
+            return
+        yield DiscoveryHit("Set the export folder…", self.chipkb.ask_export_dir, help="Where e writes notes")
+        for entity in sorted(kb.entities.values(), key=lambda e: (e.type != "vendor", e.type != "chip")):
+            if isinstance(entity, (Vendor, Chip)):
+                yield DiscoveryHit(
+                    Content(one_line(entity.title, 120)) + Content.styled(f"  {entity.type}", "dim"),
+                    lambda entity_id=entity.id: self._open(entity_id),
+                    text=entity.title,
+                    help=f"{entity.type} {entity.id}",
+                )
+
+    async def search(self, query: str) -> Hits:
+        kb = self.chipkb.kb
+        matcher = self.matcher(query)
+        command = "Set the export folder…"
+        score = matcher.match(command)
+        if score > 0:
+            yield Hit(score, matcher.highlight(command), self.chipkb.ask_export_dir, text=command)
+        if kb is None:
+            return
+        for count, entity in enumerate(list(kb.entities.values()), 1):
+            if count % _YIELD_EVERY == 0:
+                await asyncio.sleep(0)
+            best, best_name = 0.0, ""
+            for name in _names(entity):
+                score = matcher.match(name)
+                if score > best:
+                    best, best_name = score, name
+            if best > 0:
+                yield Hit(
+                    best,
+                    self._display(entity, matcher.highlight(best_name), best_name),
+                    lambda entity_id=entity.id: self._open(entity_id),
+                    text=best_name,
+                    help=f"{entity.type} {entity.id}",
+                )

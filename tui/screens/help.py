@@ -1,0 +1,91 @@
+"""`?`: the keys of every screen and the search syntax, in one place."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "Everywhere",
+        (
+            ("?", "this help"),
+            ("ctrl+p", "command palette: jump to any entity by name or alias, change the theme"),
+            ("tab / shift+tab", "move between panes"),
+            ("q", "quit"),
+        ),
+    ),
+    (
+        "Main screen",
+        (
+            ("/", "search; results replace the tree while the box has text"),
+            ("down, enter", "from the search box: into the results; open the best hit"),
+            ("escape", "clear the search and return to the tree"),
+            ("enter", "open the entity, or follow the highlighted link"),
+            ("backspace, alt+left", "back to the previous entity"),
+            ("space", "mark or unmark a chip (tree, results, links)"),
+            ("c", "compare the marked chips"),
+            ("o", "read the source of the claim (or the source) in view"),
+            ("e", "export the entity in view as a markdown note"),
+            ("p", "show or hide the KB's problems"),
+        ),
+    ),
+    (
+        "Compare",
+        (
+            ("arrows", "move between cells; a cell's sources show below the table"),
+            ("a", "add a chip"),
+            ("x, delete", "remove the chip whose column the cursor is in"),
+            ("e", "export the comparison as a markdown note"),
+            ("enter", "on a claim: open it"),
+            ("escape", "back"),
+        ),
+    ),
+    (
+        "Source reader",
+        (
+            ("n / N", "next / previous excerpt, with the claim it anchors"),
+            ("enter", "open that claim"),
+            ("escape", "back"),
+        ),
+    ),
+)
+
+SEARCH_SYNTAX = (
+    ("trainium inferentia", "entities with both words (English is stemmed, Japanese works too: 推論)"),
+    ('"custom silicon"', "the exact phrase"),
+    ("trainium OR tpu", "either word; NOT excludes a word"),
+    ("type:chip", "only chips (vendor, chip, source, claim)"),
+    ("kind:forecast", "claims of one kind"),
+)
+
+
+def help_text() -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for title, keys in KEYS:
+        table.add_row(Text(title, style="bold underline"), "")
+        for key, what in keys:
+            table.add_row(Text(key), Text(what))
+        table.add_row("", "")
+    table.add_row(Text("Search syntax", style="bold underline"), "")
+    for example, what in SEARCH_SYNTAX:
+        table.add_row(Text(example), Text(what))
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close help")]  # noqa: RUF012
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Static(help_text(), id="help-text")
+
+    def on_mount(self) -> None:
+        self.query_one("#help").border_title = "chipkb help"

@@ -1,0 +1,279 @@
+"""The centre pane: one entity's fields, a chip's figures as a table, and links that Enter follows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kb.figures import FIGURES
+from kb.knowledge import KnowledgeBase
+from kb.model import Chip, Claim, Entity, Source, Spec, Vendor
+from tui.kbtext import figure, kb_text, one_line
+from tui.messages import OpenEntity, PreviewClaim, PreviewFigure, ToggleMark
+from tui.widgets.kb_tree import badge, entity_label
+
+
+@dataclass(frozen=True)
+class Link:
+    """One row of the links list: a heading (no target) or an entity to follow."""
+
+    target: str
+    label: Text
+
+
+def _heading(title: str, count: int | None = None) -> Link:
+    text = Text(title, style="bold")
+    if count is not None:
+        text.append(f" ({count})", style="dim")
+    return Link("", text)
+
+
+class LinkList(OptionList):
+    """Related entities; Enter follows one, space marks a chip."""
+
+    BINDINGS = [  # noqa: RUF012
+        Binding("enter", "select", "Follow link", tooltip="Open the highlighted entity"),
+        Binding("space", "mark", "Mark chip", tooltip="Mark or unmark the chip for comparison"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+        self.links: list[Link] = []
+
+    def show(self, links: list[Link]) -> None:
+        self.links = links
+        self.set_options(Option(link.label, disabled=not link.target) for link in links)
+        first = next((i for i, link in enumerate(links) if link.target), None)
+        self.highlighted = first
+
+    def target_at_cursor(self) -> str | None:
+        if self.highlighted is None or self.highlighted >= len(self.links):
+            return None
+        return self.links[self.highlighted].target or None
+
+    def action_mark(self) -> None:
+        target = self.target_at_cursor()
+        if target:
+            self.post_message(ToggleMark(target))
+
+
+class SpecTable(DataTable):
+    """A chip's figures: value, unit, source and note of each."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.chip: Chip | None = None
+
+
+class EntityView(Vertical):
+    """Everything about one entity.  `entity_id` is what is shown now."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.kb: KnowledgeBase | None = None
+        self.entity_id: str | None = None
+        self.marked: set[str] = set()
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Select an entity in the tree, or type / to search.", style="dim"), id="entity-header")
+        yield SpecTable(id="specs")
+        yield LinkList(id="links")
+
+    def on_mount(self) -> None:
+        self.query_one(SpecTable).display = False
+        self.query_one(LinkList).display = False
+
+    # --- showing --------------------------------------------------------------------------------
+
+    def show(self, kb: KnowledgeBase, entity: Entity, marked: set[str] | None = None) -> None:
+        self.kb = kb
+        self.entity_id = entity.id
+        if marked is not None:
+            self.marked = set(marked)
+        self.query_one("#entity-header", Static).update(self._header(kb, entity))
+        table = self.query_one(SpecTable)
+        table.display = isinstance(entity, Chip) and bool(entity.specs)
+        if isinstance(entity, Chip):
+            self._fill_specs(kb, entity, table)
+        links = self.query_one(LinkList)
+        rows = self._links(kb, entity)
+        links.display = bool(rows)
+        links.show(rows)
+        self.scroll_home(animate=False)
+
+    def clear(self, message: str = "") -> None:
+        self.entity_id = None
+        self.query_one("#entity-header", Static).update(Text(message, style="dim"))
+        self.query_one(SpecTable).display = False
+        self.query_one(LinkList).display = False
+
+    def set_marked(self, marked: set[str]) -> None:
+        self.marked = set(marked)
+        if self.kb is None or self.entity_id is None:
+            return
+        entity = self.kb.get(self.entity_id)
+        if entity is None:
+            return
+        self.query_one("#entity-header", Static).update(self._header(self.kb, entity))
+        links = self.query_one(LinkList)
+        highlighted = links.highlighted
+        links.show(self._links(self.kb, entity))
+        links.highlighted = highlighted
+
+    def _header(self, kb: KnowledgeBase, entity: Entity) -> Text:
+        text = Text()
+        if isinstance(entity, Claim):
+            text.append_text(badge(entity.kind))
+            text.append(f" {kb.status(entity.id)}\n", style="italic")
+            text.append_text(kb_text(entity.statement, "bold"))
+        else:
+            text.append_text(kb_text(entity.title, "bold"))
+            if isinstance(entity, Chip) and entity.id in self.marked:
+                text.append("  ● marked", style="bold green")
+        text.append(f"\n{entity.type} {entity.id}\n", style="dim")
+        for name, value in self._fields(kb, entity):
+            text.append(f"{name}: ", style="bold")
+            text.append_text(kb_text(value))
+            text.append("\n")
+        if isinstance(entity, Vendor):
+            if entity.summary:
+                text.append("\n")
+                text.append_text(kb_text(entity.summary))
+                text.append("\n")
+            for note in entity.strategy:
+                text.append("• ")
+                text.append_text(kb_text(note))
+                text.append("\n")
+        if isinstance(entity, Claim):
+            text.append("excerpt: ", style="bold")
+            text.append_text(kb_text(entity.excerpt, "italic"))
+            text.append("\n")
+        text.rstrip()
+        return text
+
+    @staticmethod
+    def _fields(kb: KnowledgeBase, entity: Entity) -> list[tuple[str, str]]:
+        """(label, value) pairs worth a line; empty values are left out."""
+        pairs: list[tuple[str, str]] = []
+        if isinstance(entity, Chip):
+            pairs += [
+                ("vendor", kb.title_of(entity.vendor)),
+                ("kind", entity.kind),
+                ("family", " ".join(x for x in (entity.family, entity.generation) if x)),
+                ("announced", entity.announced),
+                ("available", entity.available),
+                ("process", entity.process),
+                ("foundry", kb.title_of(entity.foundry) if entity.foundry else ""),
+                ("memory", entity.memory),
+                ("interconnect", entity.interconnect),
+                ("instances", ", ".join(entity.instances)),
+                ("aliases", ", ".join(entity.aliases)),
+            ]
+        elif isinstance(entity, Vendor):
+            pairs += [
+                ("kind", entity.kind),
+                ("country", entity.country),
+                ("parent", kb.title_of(entity.parent) if entity.parent else ""),
+                ("aliases", ", ".join(entity.aliases)),
+            ]
+        elif isinstance(entity, Claim):
+            source = kb.get(entity.source)
+            pairs += [
+                ("date", entity.date or (source.published if isinstance(source, Source) else "")),
+                ("source", kb.title_of(entity.source)),
+                ("tags", ", ".join(entity.tags)),
+            ]
+        elif isinstance(entity, Source):
+            pairs += [
+                ("publisher", entity.publisher),
+                ("author", entity.author),
+                ("published", entity.published),
+                ("language", entity.language),
+                ("kind", entity.kind),
+                ("license", entity.license),
+                ("url", entity.url),
+            ]
+        return [(name, value) for name, value in pairs if value]
+
+    def _fill_specs(self, kb: KnowledgeBase, chip: Chip, table: SpecTable) -> None:
+        table.chip = chip
+        table.clear(columns=True)
+        table.add_columns("Figure", "Value", "Unit", "Source", "Note")
+        disputed = kb.disputed_figures(chip)
+        for index, spec in enumerate(chip.specs):
+            known = FIGURES.get(spec.name)
+            label = known.label if known else spec.name
+            if spec.value is None:
+                value = Text("not disclosed", style="dim italic")
+            else:
+                value = Text(figure(spec.value), justify="right")
+                if spec.name in disputed:
+                    value = Text.assemble(("≠ ", "bold yellow"), value)
+            table.add_row(
+                kb_text(label),
+                value,
+                kb_text(spec.unit),
+                kb_text(one_line(kb.title_of(spec.source), 40)),
+                kb_text(one_line(spec.note, 60), "dim"),
+                key=str(index),
+            )
+
+    def _links(self, kb: KnowledgeBase, entity: Entity) -> list[Link]:
+        links: list[Link] = []
+
+        def section(title: str, ids: list[str]) -> None:
+            present = [i for i in ids if kb.get(i) is not None]
+            if not present:
+                return
+            links.append(_heading(title, len(present)))
+            for target in present:
+                target_entity = kb.get(target)
+                assert target_entity is not None
+                links.append(Link(target, entity_label(kb, target_entity, target in self.marked)))
+
+        if isinstance(entity, Chip):
+            section("Vendor", [entity.vendor])
+            section("Claims", [c.id for c in kb.claims_about(entity.id)])
+            section("Foundry", [entity.foundry] if entity.foundry else [])
+            section("Sources", sorted({s.source for s in entity.specs} | set(entity.sources)))
+        elif isinstance(entity, Vendor):
+            section("Chips", [c.id for c in kb.chips_of(entity.id)])
+            section("Claims", [c.id for c in kb.claims_about(entity.id)])
+            section("Parent", [entity.parent] if entity.parent else [])
+            section("Sources", list(entity.sources))
+        elif isinstance(entity, Claim):
+            section("About", list(entity.subjects))
+            section("Source", [entity.source])
+            section("Supported by", kb.linked(entity.id, "supports"))
+            section("Contradicted by", kb.linked(entity.id, "contradicts"))
+        elif isinstance(entity, Source):
+            section("Claims quoting it", [c.id for c in kb.claims_quoting(entity.id)])
+        return links
+
+    # --- events ---------------------------------------------------------------------------------
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        target = self.query_one(LinkList).target_at_cursor()
+        if target:
+            self.post_message(OpenEntity(target))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        target = self.query_one(LinkList).target_at_cursor()
+        if target and self.kb is not None and isinstance(self.kb.get(target), Claim):
+            self.post_message(PreviewClaim(target))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        table = self.query_one(SpecTable)
+        if table.chip is None or event.row_key.value is None:
+            return
+        spec: Spec = table.chip.specs[int(event.row_key.value)]
+        self.post_message(PreviewFigure(table.chip.id, spec))

@@ -1,0 +1,92 @@
+"""The Problems panel of a KB that did not load cleanly, and the view of a problem's lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from kb.model import Problem
+from kb.terminal_safe import visible
+from tui.kbtext import kb_text
+
+CONTEXT_LINES = 3
+
+
+def problem_label(problem: Problem) -> Text:
+    style = "red" if problem.is_error else "yellow"
+    return kb_text(str(problem), style)
+
+
+class ProblemsPanel(OptionList):
+    """Each problem as `path:line:col: message`; highlighting one shows its lines."""
+
+    BINDINGS = [Binding("enter", "select", "Show lines", show=False)]  # noqa: RUF012
+
+    class Chosen(Message):
+        def __init__(self, problem: Problem) -> None:
+            super().__init__()
+            self.problem = problem
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+        self.problems: list[Problem] = []
+
+    def show(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        self.set_options(Option(problem_label(p)) for p in self.problems)
+        errors = sum(1 for p in self.problems if p.is_error)
+        warnings = len(self.problems) - errors
+        self.border_title = f"Problems: {errors} errors, {warnings} warnings"
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if event.option_index < len(self.problems):
+            self.post_message(self.Chosen(self.problems[event.option_index]))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option_index < len(self.problems):
+            self.post_message(self.Chosen(self.problems[event.option_index]))
+
+
+def offending_lines(problem: Problem, context: int = CONTEXT_LINES) -> Text:
+    """The problem, then the lines around it numbered, its line highlighted and its column marked."""
+    text = problem_label(problem)
+    text.append("\n\n")
+    try:
+        with Path(problem.path).open(encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().split("\n")
+    except OSError as error:
+        text.append(f"(cannot read the file: {error.strerror})", style="italic")
+        return text
+    first = max(1, problem.line - context)
+    last = min(len(lines), problem.line + context)
+    width = len(str(last))
+    for number in range(first, last + 1):
+        line = lines[number - 1]
+        here = number == problem.line
+        text.append(f"{number:>{width}} {'>' if here else ' '} ", style="bold" if here else "dim")
+        text.append_text(kb_text(line, "reverse" if here else ""))
+        text.append("\n")
+        if here:
+            column = cell_len(visible(line[: max(problem.col - 1, 0)]))
+            text.append(" " * (width + 3 + column) + "^\n", style="bold red")
+    return text
+
+
+class ProblemView(Static):
+    """The offending lines of the chosen problem."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+        self.problem: Problem | None = None
+
+    def show(self, problem: Problem) -> None:
+        self.problem = problem
+        self.update(offending_lines(problem))
