@@ -73,6 +73,10 @@ FIGURES: dict[str, Figure] = {
         Figure("cores", "Cores", "cores", {"cores": 1.0}),
         Figure("clock", "Clock", "GHz", {"GHz": 1.0, "MHz": 0.001}),
         Figure("chips-per-pod", "Chips per pod", "chips", {"chips": 1.0}),
+        # Google publishes measured power for TPU v4, which is not a TDP.
+        Figure("measured-max-power", "Measured max power", "W", {"W": 1.0, "kW": 1000.0}, higher_is_better=False),
+        # Apple states Neural Engine throughput without naming a precision.
+        _ops("npu-ops", "Neural engine ops (precision not stated)"),
     ]
 }
 
