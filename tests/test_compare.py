@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from kb.cli import main
 from kb.compare import Comparison, Row, compare, format_value
 from kb.figures import GIB_IN_GB
 from kb.knowledge import load_kb
+from kb.notes import comparison_note
 from tests.conftest import write_kb
 
 # A synthetic KB: the chips and numbers are made up for the tests, not facts about real chips.
@@ -211,3 +213,78 @@ def test_duplicate_ids_give_one_column(kb) -> None:
 )
 def test_format_value(value: float, text: str) -> None:
     assert format_value(value) == text
+
+
+# --- chipkb compare -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def kb_dir(tmp_path: Path) -> Path:
+    return write_kb(tmp_path / "kb", KB_FILES)
+
+
+def test_compare_prints_a_table_with_claims(kb_dir: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "160")
+    assert main(["compare", "alpha", "beta", "--kb", str(kb_dir)]) == 0
+    out = capsys.readouterr().out
+    lines = [" ".join(line.replace("│", " ").replace("┃", " ").split()) for line in out.splitlines()]
+    assert "Figure Unit Alpha Beta" in lines
+    assert "BF16 dense TFLOPS 400 1500" in lines
+    assert "HBM capacity GB 96 ≠ not disclosed" in lines
+    assert "TDP W 400 500" in lines
+    assert "≠ Alpha, HBM capacity: 96 GB per Acme datasheet; 96 GiB per A review" in lines
+    assert "BF16 dense TFLOPS per watt (derived) TFLOPS/W 1 3" in lines
+    assert "[fact, unverified] The Alpha has 96 GiB. (a-alpha-memory)" in lines
+    assert lines.index("Claims about Beta") < lines.index(
+        "[vendor-claim, unverified] The Beta draws 500 W. (beta-power)"
+    )
+
+
+def test_compare_markdown_prints_the_comparison_note(kb_dir: Path, kb, capsys) -> None:
+    assert main(["compare", "alpha", "beta", "--markdown", "--kb", str(kb_dir)]) == 0
+    assert capsys.readouterr().out == comparison_note(kb, compare(kb, ["alpha", "beta"]))
+
+
+def test_compare_out_writes_the_note_and_keeps_a_hand_edited_one(kb_dir: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "notes" / "cmp.md"
+    command = ["compare", "alpha", "beta", "--kb", str(kb_dir), "--out", str(out)]
+    assert main(command) == 0
+    assert capsys.readouterr().out == f"wrote {out}\n"
+    written = out.read_text()
+    assert written.startswith("---\nid: alpha-vs-beta\n")
+    assert main(command) == 0
+    assert capsys.readouterr().out == f"unchanged {out}\n"
+    out.write_text(written + "edited\n")
+    assert main(command) == 1
+    assert capsys.readouterr().err == f"chipkb: kept {out}: edited since chipkb wrote it (--force overwrites it)\n"
+    assert main([*command, "--force"]) == 0
+    assert out.read_text() == written
+
+
+@pytest.mark.parametrize(
+    ("ids", "code", "message"),
+    [
+        (["alpha", "alpah"], 1, "chipkb: no chip with id 'alpah'; did you mean alpha?\n"),
+        (["alpha", "acme"], 1, "chipkb: 'acme' is a vendor, not a chip\n"),
+        (["alpha"], 2, "chipkb: error: give at least two different chip ids to compare\n"),
+        (["alpha", "alpha"], 2, "chipkb: error: give at least two different chip ids to compare\n"),
+    ],
+)
+def test_compare_errors(kb_dir: Path, capsys, ids: list[str], code: int, message: str) -> None:
+    assert main(["compare", *ids, "--kb", str(kb_dir)]) == code
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", message)
+
+
+def test_compare_shows_hostile_names_literally(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    files = dict(KB_FILES)
+    files["chips.yaml"] = files["chips.yaml"].replace("name: Beta", 'name: "[bold red]Beta[/] \\e[31m"')
+    kb_dir = write_kb(tmp_path / "kb", files)
+    assert main(["compare", "alpha", "beta", "--kb", str(kb_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "[bold red]Beta[/] \\x1b[31m" in out
+    assert "\x1b" not in out
+    assert main(["compare", "alpha", "beta", "--markdown", "--kb", str(kb_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "title: '[bold red]Beta[/] [31m'" not in out

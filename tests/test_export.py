@@ -326,3 +326,30 @@ def test_export_comparison_to_a_file_and_into_a_vault(tmp_path: Path) -> None:
     assert report.written == [tmp_path / "vault" / "comparisons" / "beta-vs-alpha.md"]
     with pytest.raises(KeyError):
         export_comparison(kb, ["alpha", "acme"], tmp_path / "x.md")
+
+
+# --- chipkb export exit codes ---------------------------------------------------------------------------
+
+
+def test_export_command_exit_codes(tmp_path: Path, capsys) -> None:
+    kb_dir = str(write_kb(tmp_path / "kb", PLAIN_FILES))
+    out = tmp_path / "vault"
+    assert main(["export", "--kb", kb_dir]) == 2
+    assert "the following arguments are required: --out" in capsys.readouterr().err
+    assert main(["export", "alpah", "--kb", kb_dir, "--out", str(out)]) == 1
+    assert capsys.readouterr().err == "chipkb: no entity with id 'alpah'; did you mean alpha, alpha-slow, alpha-fast?\n"
+    assert not out.exists()
+    assert main(["export", "alpha", "beta", "--kb", kb_dir, "--out", str(out)]) == 0
+    assert capsys.readouterr().out == f"3 written, 0 unchanged, 0 kept in {out}\n"
+    assert set(_notes(out)) == {"chips/alpha.md", "chips/beta.md", "index.md"}
+    assert main(["export", "--kb", str(tmp_path / "missing"), "--out", str(out)]) == 2
+
+
+def test_export_of_a_kb_with_errors_warns_and_exports_what_loaded(tmp_path: Path, capsys) -> None:
+    files = {"kb.yaml": PLAIN_FILES["kb.yaml"].replace("vendor: acme\n    foundry: fab", "vendor: nobody")}
+    kb_dir = write_kb(tmp_path / "kb", files)
+    assert main(["export", "--kb", str(kb_dir), "--out", str(tmp_path / "vault")]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "chipkb: warning: the KB has 1 errors (see 'chipkb validate'); exporting what loaded\n"
+    alpha = (tmp_path / "vault" / "chips" / "alpha.md").read_text()
+    assert "- Vendor: nobody\n" in alpha

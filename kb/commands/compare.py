@@ -42,11 +42,10 @@ def _print_table(kb: KnowledgeBase, comparison: Comparison) -> None:
     from rich.text import Text
 
     from kb.compare import format_value
-    from kb.notes import one_line
     from kb.terminal_safe import visible
 
     def safe(text: str) -> str:
-        return visible(one_line(text))
+        return " ".join(visible(text).split())
 
     console = Console(highlight=False, markup=False, emoji=False)
     table = Table(show_lines=False)
@@ -68,6 +67,15 @@ def _print_table(kb: KnowledgeBase, comparison: Comparison) -> None:
         table.add_row(label, Text(row.unit), *cells)
     console.print(table)
     console.print(Text("bold: best in row   ≠: sources disagree (the first stated value is shown)", style="dim"))
+    for row in comparison.rows:
+        for chip, cell in zip(comparison.chips, row.cells, strict=True):
+            if cell.disputed and not row.derived:
+                stated = "; ".join(
+                    f"{format_value(s.value)} {s.unit} per {kb.title_of(s.source)}"
+                    for s in cell.specs
+                    if s.value is not None
+                )
+                console.print(Text(f"≠ {safe(chip.title)}, {row.label}: {safe(stated)}"))
     for chip in comparison.chips:
         console.print(Text(f"\nClaims about {safe(chip.title)}", style="bold"))
         claims = comparison.claims.get(chip.id, [])
