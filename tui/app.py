@@ -4,6 +4,7 @@ compared, read and exported from the keyboard."""
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,9 @@ class ChipKBApp(App[int]):
         self.kb_root = kb_root
         self.kb: KnowledgeBase | None = None
         self.engine: Any = None
+        #: whoosh searchers are not meant for two threads at once: searches and refreshes take turns.
+        self.engine_lock = threading.Lock()
+        self.last_export: Any = None
         self.marked: list[str] = []
         self.settings = Settings.load()
         self.poll_seconds = poll_seconds
@@ -117,7 +121,9 @@ class ChipKBApp(App[int]):
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def _refresh_index(self) -> None:
-        if self.engine.refresh():
+        with self.engine_lock:
+            changed = self.engine.refresh()
+        if changed:
             self.call_from_thread(self.main.engine_ready)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -142,6 +148,10 @@ class ChipKBApp(App[int]):
             self.marked.append(chip_id)
         self.main.marks_changed()
 
+    def set_marked(self, chip_ids: list[str]) -> None:
+        self.marked = [c for c in dict.fromkeys(chip_ids) if isinstance(self.kb and self.kb.get(c), Chip)]
+        self.main.marks_changed()
+
     def open_entity(self, entity_id: str) -> None:
         """Back to the main screen, showing `entity_id`."""
         while len(self.screen_stack) > 1:
@@ -154,8 +164,9 @@ class ChipKBApp(App[int]):
         if self.kb is not None:
             self.push_screen(CompareScreen(self.kb, chip_ids))
 
-    def open_reader(self, entity_id: str) -> None:
-        """The source reader on a source, or on a claim's source at that claim's excerpt."""
+    def open_reader(self, entity_id: str, line: int | None = None) -> None:
+        """The source reader on a source (at `line` of its file), or on a claim's source at that
+        claim's excerpt."""
         from tui.screens.reader import ReaderScreen
 
         kb = self.kb
@@ -168,7 +179,7 @@ class ChipKBApp(App[int]):
         if not isinstance(source, Source):
             self.notify("This claim's source is not in the KB.", severity="warning", timeout=3)
             return
-        self.push_screen(ReaderScreen(kb, source, claim))
+        self.push_screen(ReaderScreen(kb, source, claim, line))
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
@@ -177,22 +188,23 @@ class ChipKBApp(App[int]):
             self.push_screen(HelpScreen())
 
     def export_entity(self, entity_id: str) -> None:
-        if self.kb is not None:
-            self._export(lambda out: _export_notes(self.kb, out, entity_id))
+        """`e` on the main screen: the entity's note (and the vault's index) into the export folder."""
+        self._export([entity_id], comparison=False)
 
     def export_comparison(self, chip_ids: list[str]) -> None:
-        if self.kb is not None:
-            name = "comparison-" + "-vs-".join(chip_ids)[:150] + ".md"
-            self._export(lambda out: _export_comparison(self.kb, chip_ids, out / name))
+        """`e` on the compare screen: the comparison note, as `comparisons/<a>-vs-<b>.md`."""
+        self._export(chip_ids, comparison=True)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _export(self, run: Any) -> None:
-        from kb.export import ExportError
+    def _export(self, ids: list[str], comparison: bool) -> None:
+        from kb.export import ExportError, export_comparison_into, export_notes
 
-        out = self.settings.export_dir
+        kb, out = self.kb, self.settings.export_dir
+        if kb is None:
+            return
         try:
-            report = run(out)
-        except (ExportError, OSError) as error:
+            report = export_comparison_into(kb, ids, out) if comparison else export_notes(kb, out, ids=ids)
+        except (ExportError, OSError, KeyError) as error:
             self.call_from_thread(self.notify, f"Export failed: {error}", severity="error", markup=False)
             return
         self.call_from_thread(self._exported, report)
@@ -204,22 +216,19 @@ class ChipKBApp(App[int]):
         self.last_export = report
         self.notify("\n".join(lines) or "nothing to export", title="Export", timeout=8, markup=False)
 
+    def ask_export_dir(self) -> None:
+        from tui.screens.folder_dialog import FolderDialog
+
+        def chosen(folder: Path | None) -> None:
+            if folder is not None:
+                self.set_export_dir(folder)
+
+        self.push_screen(FolderDialog("Export notes to this folder:", self.settings.export_dir), chosen)
+
     def set_export_dir(self, folder: Path) -> None:
         self.settings.export_dir = folder.expanduser()
         self.settings.save()
         self.notify(f"Notes will be exported to {self.settings.export_dir}", timeout=4, markup=False)
-
-
-def _export_notes(kb: Any, out: Path, entity_id: str) -> Any:
-    from kb.export import export_notes
-
-    return export_notes(kb, out, ids=[entity_id])
-
-
-def _export_comparison(kb: Any, chip_ids: list[str], out_file: Path) -> Any:
-    from kb.export import export_comparison
-
-    return export_comparison(kb, chip_ids, out_file)
 
 
 def run_app(kb_root: Path) -> int:

@@ -38,3 +38,12 @@ class PreviewFigure(Message):
         super().__init__()
         self.chip_id = chip_id
         self.spec = spec
+
+
+class ReadSource(Message):
+    """Open the source reader at a line of the source's file (a search hit on a passage)."""
+
+    def __init__(self, source_id: str, line: int | None) -> None:
+        super().__init__()
+        self.source_id = source_id
+        self.line = line

@@ -18,7 +18,7 @@ from textual.worker import get_current_worker
 from kb.knowledge import KnowledgeBase
 from kb.model import Chip, Claim, Source
 from tui.kbtext import kb_text, one_line
-from tui.messages import OpenEntity, PreviewClaim, PreviewFigure, ToggleMark
+from tui.messages import OpenEntity, PreviewClaim, PreviewFigure, ReadSource, ToggleMark
 from tui.widgets.entity_view import EntityView, LinkList
 from tui.widgets.excerpt_pane import ExcerptPane
 from tui.widgets.kb_tree import KBTree
@@ -67,6 +67,8 @@ class MainScreen(Screen[None]):
         self.history: list[str] = []
         self.query_text = ""
         self.results: Any = None
+        #: The query whose results are shown.
+        self.results_for = ""
         self._debounce: Timer | None = None
         #: perf_counter() when the last debounce fired and when its results were shown (benchmark).
         self.debounced_at = 0.0
@@ -193,6 +195,9 @@ class MainScreen(Screen[None]):
     def on_open_entity(self, message: OpenEntity) -> None:
         self.open_entity(message.entity_id)
 
+    def on_read_source(self, message: ReadSource) -> None:
+        self.chipkb.open_reader(message.source_id, line=message.line)
+
     def on_preview_claim(self, message: PreviewClaim) -> None:
         claim = self.kb.get(message.claim_id) if self.kb else None
         if self.kb and isinstance(claim, Claim):
@@ -254,9 +259,9 @@ class MainScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
-        hit = self.query_one(SearchResults).hit_at_cursor()
-        if hit is not None and self.query_one("#nav", ContentSwitcher).current == "results-box":
-            self.open_entity(hit.id)
+        results = self.query_one(SearchResults)
+        if results.hit_at_cursor() is not None and self.query_one("#nav", ContentSwitcher).current == "results-box":
+            results.action_select()
 
     def action_clear_search(self) -> None:
         search = self.query_one(SearchBox)
@@ -288,7 +293,8 @@ class MainScreen(Screen[None]):
         from kb.search import QueryError
 
         try:
-            results = engine.search(query, limit=RESULT_LIMIT)
+            with self.chipkb.engine_lock:
+                results = engine.search(query, limit=RESULT_LIMIT)
         except QueryError as error:
             message = str(error)
             self.app.call_from_thread(self._search_failed, query, message)
@@ -307,6 +313,7 @@ class MainScreen(Screen[None]):
         if query != self.query_text:
             return
         self.results = results
+        self.results_for = query
         self.query_one(SearchResults).show(list(results.hits), set(self.chipkb.marked))
         summary = Text()
         shown = len(results.hits)

@@ -9,23 +9,43 @@ from textual.binding import Binding
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tui.kbtext import kb_text, one_line
-from tui.messages import OpenEntity, PreviewClaim, ToggleMark
+from tui.kbtext import one_line
+from tui.messages import OpenEntity, PreviewClaim, ReadSource, ToggleMark
 from tui.widgets.excerpt_pane import highlighted
 
 MATCH = "bold reverse"
+#: Characters of a hit's snippet shown in the list: two or three lines of the left pane.
+SNIPPET_WINDOW = 110
+_BEFORE = 25
+
+
+def snippet_window(snippet: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """At most SNIPPET_WINDOW characters of `snippet`, starting a little before its first match."""
+    snippet = snippet.replace("\n", " ")  # same length, so the offsets still fit
+    if len(snippet) <= SNIPPET_WINDOW:
+        return snippet, spans
+    start = max(0, min(spans[0][0] - _BEFORE if spans else 0, len(snippet) - SNIPPET_WINDOW))
+    end = start + SNIPPET_WINDOW
+    prefix = "…" if start else ""
+    shift = len(prefix) - start
+    window = prefix + snippet[start:end] + ("…" if end < len(snippet) else "")
+    kept = [(max(s, start) + shift, min(e, end) + shift) for s, e in spans if e > start and s < end]
+    return window, kept
 
 
 def hit_prompt(hit: Any, marked: bool) -> Text:
-    """Two lines: the hit's type and title, then its snippet with the matches highlighted."""
+    """The hit's type and title on one line, then its snippet with the matches highlighted."""
     text = Text()
     text.append("● " if marked else "  ", style="bold green")
     text.append(f"{hit.type:<7}", style="dim")
-    text.append_text(kb_text(one_line(hit.title, 100), "bold"))
+    title = one_line(hit.title, 60)
+    title_spans = [(s, min(e, len(title))) for s, e in getattr(hit, "title_highlights", ()) if s < len(title)]
+    text.append_text(highlighted(title, title_spans, MATCH))
+    text.stylize("bold", len(text) - len(title))
     if hit.snippet:
-        text.append("\n         ")
-        # newlines become spaces (same length, so the highlight offsets still fit)
-        text.append_text(highlighted(hit.snippet.replace("\n", " "), list(hit.highlights), MATCH))
+        shown, spans = snippet_window(hit.snippet, list(hit.highlights))
+        text.append("\n")
+        text.append_text(highlighted(shown, spans, MATCH))
     return text
 
 
@@ -68,7 +88,9 @@ class SearchResults(OptionList):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         hit = self.hit_at_cursor()
-        if hit is not None:
+        if hit is not None and getattr(hit, "passage", None) is not None:
+            self.post_message(ReadSource(hit.id, hit.line))
+        elif hit is not None:
             self.post_message(OpenEntity(hit.id))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:

@@ -1,0 +1,154 @@
+"""Search as you type: results replace the tree, run in a worker, debounced; Enter opens, Escape clears."""
+
+from __future__ import annotations
+
+import threading
+
+from app_pilot import SIZE, make_app, ready, settle
+from rich.text import Text
+
+from tui.screens.main import MainScreen, SearchBox
+from tui.widgets.entity_view import EntityView
+from tui.widgets.kb_tree import KBTree
+from tui.widgets.results import MATCH, SearchResults
+
+
+class RecordingEngine:
+    """The real engine, recording each query and the thread it ran on."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.calls: list[tuple[str, str]] = []
+
+    def search(self, query, **options):
+        self.calls.append((query, threading.current_thread().name))
+        return self.engine.search(query, **options)
+
+    def refresh(self) -> bool:
+        return self.engine.refresh()
+
+
+async def type_query(pilot, text: str) -> None:
+    await pilot.press("slash")
+    for char in text:
+        await pilot.press(char)
+
+
+async def wait_for_results(pilot, query: str) -> MainScreen:
+    screen: MainScreen = pilot.app.screen
+    for _ in range(300):
+        if screen.results is not None and screen.results_for == query:
+            await pilot.pause()
+            return screen
+        await pilot.pause(0.02)
+    raise AssertionError(f"no results for {query!r}")
+
+
+def highlighted_words(prompt: Text) -> list[str]:
+    return [prompt.plain[s.start : s.end] for s in prompt.spans if str(s.style) == MATCH]
+
+
+async def test_japanese_query_shows_ranked_highlighted_results_in_place_of_the_tree() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, search=True)
+        app.engine = RecordingEngine(app.engine)
+        await type_query(pilot, "推論")
+        screen = await wait_for_results(pilot, "推論")
+        assert screen.query_one("#nav").current == "results-box"
+        results = screen.query_one(SearchResults)
+        ids = [hit.id for hit in results.hits]
+        assert {"x5-inference", "x5-efficient"} <= set(ids)
+        scores = [hit.score for hit in results.hits]
+        assert scores == sorted(scores, reverse=True)
+        for index in range(results.option_count):
+            assert "推論" in highlighted_words(results.get_option_at_index(index).prompt)
+        assert f"{screen.results.total} results" in screen.query_one("#results-summary").content.plain
+        # typed fast, searched once, and never on the UI thread
+        assert [query for query, _ in app.engine.calls] == ["推論"]
+        assert all(thread != threading.main_thread().name for _, thread in app.engine.calls)
+
+
+async def test_enter_opens_the_best_hit_and_escape_returns_to_the_tree() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, search=True)
+        await type_query(pilot, "type:chip acme")
+        screen = await wait_for_results(pilot, "type:chip acme")
+        results = screen.query_one(SearchResults)
+        assert results.hits and all(hit.type == "chip" for hit in results.hits)
+        best = results.hits[0].id
+        await pilot.press("enter")
+        assert screen.query_one(EntityView).entity_id == best
+        await pilot.press("slash", "escape")
+        assert screen.query_one(SearchBox).value == ""
+        assert screen.query_one("#nav").current == "tree"
+        assert screen.query_one(KBTree).has_focus
+        # down from the box moves into the results; space marks a chip there
+        await type_query(pilot, "blue")
+        await wait_for_results(pilot, "blue")
+        await pilot.press("down")
+        assert results.has_focus
+        chip_row = next(i for i, hit in enumerate(results.hits) if hit.type == "chip")
+        results.highlighted = chip_row
+        await pilot.press("space")
+        assert app.marked == [results.hits[chip_row].id]
+        assert results.get_option_at_index(chip_row).prompt.plain.startswith("● ")
+
+
+async def test_a_query_mistake_is_one_line_and_clearing_the_box_shows_the_tree() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, search=True)
+        await type_query(pilot, "kind:nonsense")
+        screen = app.screen
+        for _ in range(200):
+            summary = screen.query_one("#results-summary").content
+            if summary and "kind" in summary.plain:
+                break
+            await pilot.pause(0.02)
+        from kb.search import QueryError
+
+        try:
+            app.engine.search("kind:nonsense")
+        except QueryError as error:
+            expected = str(error)
+        assert screen.query_one("#results-summary").content.plain == expected
+        assert "\n" not in expected
+        assert screen.query_one(SearchResults).hits == []
+        for _ in "kind:nonsense":
+            await pilot.press("backspace")
+        await settle(pilot)
+        assert screen.query_one("#nav").current == "tree"
+
+
+async def test_passage_hit_opens_the_reader_at_that_passage() -> None:
+    from tui.screens.reader import ReaderScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, search=True)
+        await type_query(pilot, "筆者")
+        screen = await wait_for_results(pilot, "筆者")
+        results = screen.query_one(SearchResults)
+        passage = next(i for i, hit in enumerate(results.hits) if hit.passage is not None)
+        results.highlighted = passage
+        results.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.source.id == "blue-review"
+        assert app.screen.start_line == results.hits[passage].line
+
+
+async def test_search_waits_for_the_index_then_runs() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, search=True)
+        engine, app.engine = app.engine, None
+        await type_query(pilot, "acme")
+        await pilot.pause(0.3)
+        assert "Preparing the search index" in app.screen.query_one("#results-summary").content.plain
+        app._index_ready(engine)
+        screen = await wait_for_results(pilot, "acme")
+        assert screen.query_one(SearchResults).hits

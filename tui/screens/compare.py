@@ -1,0 +1,220 @@
+"""Chips side by side: one column per chip, one row per figure (then derived rows), the best value
+of each row highlighted, disputed figures marked, and the claims about each chip below."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.coordinate import Coordinate
+from textual.screen import Screen
+from textual.widgets import DataTable, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kb.compare import Cell, Comparison, Row, compare, format_value
+from kb.knowledge import KnowledgeBase
+from kb.model import Chip, Source
+from tui.kbtext import kb_text, one_line
+from tui.screens.pick_chip import ChipPicker
+from tui.widgets.kb_tree import entity_label
+from tui.widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from tui.app import ChipKBApp
+
+BEST = "bold black on green"
+DISPUTED = "bold yellow"
+NOT_DISCLOSED = "dim italic"
+
+
+def cell_text(cell: Cell) -> Text:
+    """A cell as shown: the value (best in green), `≠` before a disputed one, `n/d` when not disclosed."""
+    if cell.value is None:
+        return Text("n/d" if cell.not_disclosed else "", style=NOT_DISCLOSED, justify="right")
+    text = Text(justify="right")
+    if cell.disputed:
+        text.append("≠ ", style=DISPUTED)
+    text.append(format_value(cell.value), style=BEST if cell.best else "")
+    return text
+
+
+def row_label(row: Row) -> Text:
+    label = kb_text(row.label, "italic" if row.derived else "bold")
+    label.append(f" ({row.unit})", style="dim")
+    if row.derived:
+        label.append(" derived", style="dim italic")
+    return label
+
+
+class CompareScreen(Screen[None]):
+    BINDINGS = [  # noqa: RUF012
+        Binding("a", "add_chip", "Add chip", id="add_chip", tooltip="Add a chip to the comparison"),
+        Binding("x,delete", "remove_chip", "Remove chip", id="remove_chip", tooltip="Remove the chip in focus"),
+        Binding("e", "export", "Export", id="export_comparison", tooltip="Export the comparison as a note"),
+        Binding("escape", "app.pop_screen", "Back", id="close_compare"),
+    ]
+
+    def __init__(self, kb: KnowledgeBase, chip_ids: list[str]) -> None:
+        super().__init__()
+        self.kb = kb
+        self.chip_ids = [c for c in dict.fromkeys(chip_ids) if isinstance(kb.get(c), Chip)]
+        self.comparison: Comparison = compare(kb, self.chip_ids)
+        #: Claim ids of the claims list, index for index (None for a chip's heading).
+        self.claim_rows: list[str | None] = []
+
+    @property
+    def chipkb(self) -> ChipKBApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield DataTable(id="compare-table", cursor_type="cell", zebra_stripes=True)
+            yield Static(id="cell-detail", markup=False)
+            yield OptionList(id="compare-claims", markup=False)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#compare-claims").border_title = "Claims"
+        self.refill()
+        self.query_one(DataTable).focus()
+
+    def kb_loaded(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.chip_ids = [c for c in self.chip_ids if isinstance(kb.get(c), Chip)]
+        self.refill()
+
+    # --- filling --------------------------------------------------------------------------------
+
+    def refill(self) -> None:
+        self.comparison = compare(self.kb, self.chip_ids)
+        table = self.query_one(DataTable)
+        cursor = table.cursor_coordinate
+        table.clear(columns=True)
+        table.add_column(Text("Figure", style="bold"), key="figure")
+        for chip in self.comparison.chips:
+            table.add_column(kb_text(one_line(chip.title, 30), "bold"), key=chip.id)
+        for row in self.comparison.rows:
+            table.add_row(row_label(row), *(cell_text(cell) for cell in row.cells), key=row.name)
+        if self.comparison.rows and self.comparison.chips:
+            table.cursor_coordinate = Coordinate(
+                min(cursor.row, len(self.comparison.rows) - 1), max(1, min(cursor.column, len(self.comparison.chips)))
+            )
+        self._fill_claims()
+        self._show_detail()
+        if not self.comparison.chips:
+            self.query_one("#cell-detail", Static).update(Text("No chips to compare: press a to add one.", "dim"))
+
+    def _fill_claims(self) -> None:
+        options: list[Option] = []
+        self.claim_rows = []
+        for chip in self.comparison.chips:
+            claims = self.comparison.claims.get(chip.id, [])
+            heading = kb_text(chip.title, "bold")
+            heading.append(f" ({len(claims)})", style="dim")
+            options.append(Option(heading, disabled=True))
+            self.claim_rows.append(None)
+            for claim in claims:
+                options.append(Option(entity_label(self.kb, claim)))
+                self.claim_rows.append(claim.id)
+        self.query_one("#compare-claims", OptionList).set_options(options)
+
+    # --- the cell under the cursor --------------------------------------------------------------
+
+    def cell_at_cursor(self) -> tuple[Row, Chip, Cell] | None:
+        table = self.query_one(DataTable)
+        row_index, column = table.cursor_coordinate
+        if column < 1 or row_index >= len(self.comparison.rows) or column > len(self.comparison.chips):
+            return None
+        row = self.comparison.rows[row_index]
+        return row, self.comparison.chips[column - 1], row.cells[column - 1]
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#cell-detail", Static)
+        found = self.cell_at_cursor()
+        if found is None:
+            detail.update(Text("Move to a cell to see where its figure comes from.", style="dim"))
+            return
+        row, chip, cell = found
+        text = kb_text(chip.title, "bold")
+        text.append(" · ")
+        text.append_text(kb_text(row.label))
+        if cell.disputed:
+            text.append("  sources disagree", style=DISPUTED)
+        if cell.best:
+            text.append("  best of the row", style="green")
+        if row.derived and cell.value is not None:
+            text.append(f"\n= {format_value(cell.value)} {row.unit}, computed from:", style="italic")
+        for spec in cell.specs:
+            source = self.kb.get(spec.source)
+            text.append("\n• ")
+            shown = f"{spec.value:g}" if spec.value is not None else "not disclosed"
+            text.append_text(kb_text(f"{spec.name}: {shown} {spec.unit}", "bold"))
+            text.append("  ")
+            if isinstance(source, Source):
+                text.append_text(kb_text(one_line(source.title, 60)))
+                details = ", ".join(x for x in (source.publisher, source.published) if x)
+                if details:
+                    text.append_text(kb_text(f" ({details})", "dim"))
+                if source.url:
+                    text.append_text(kb_text(f" {source.url}", "underline"))
+            else:
+                text.append_text(kb_text(spec.source, "red"))
+            if spec.note:
+                text.append_text(kb_text(f" — {one_line(spec.note, 80)}", "italic"))
+        if not cell.specs:
+            text.append("\nnot known", style="dim")
+        detail.update(text)
+
+    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        self._show_detail()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        claim_id = self.claim_rows[event.option_index] if event.option_index < len(self.claim_rows) else None
+        if claim_id:
+            self.chipkb.open_entity(claim_id)
+
+    # --- actions --------------------------------------------------------------------------------
+
+    def _set_chips(self, chip_ids: list[str]) -> None:
+        """Change the chips compared; the marks follow, so the main screen agrees."""
+        self.chip_ids = chip_ids
+        self.chipkb.set_marked(chip_ids)
+        self.refill()
+
+    def action_add_chip(self) -> None:
+        def added(chip_id: str | None) -> None:
+            if chip_id and chip_id not in self.chip_ids:
+                self._set_chips([*self.chip_ids, chip_id])
+
+        choices = [c for c in self.kb.chips if c.id not in self.chip_ids]
+        if not choices:
+            self.notify("Every chip is in the comparison already.", timeout=3)
+            return
+        self.app.push_screen(ChipPicker(choices), added)
+
+    def chip_in_focus(self) -> str | None:
+        """The chip of the table's column, or of the claims list's highlighted section."""
+        claims = self.query_one("#compare-claims", OptionList)
+        if claims.has_focus and claims.highlighted is not None:
+            heading = max(i for i, c in enumerate(self.claim_rows[: claims.highlighted + 1]) if c is None)
+            return self.comparison.chips[self.claim_rows[:heading].count(None)].id
+        column = self.query_one(DataTable).cursor_coordinate.column
+        if self.comparison.rows and 1 <= column <= len(self.comparison.chips):
+            return self.comparison.chips[column - 1].id
+        return None
+
+    def action_remove_chip(self) -> None:
+        chip_id = self.chip_in_focus()
+        if chip_id is None:
+            self.notify("Move to a chip's column (or its claims) first.", timeout=3)
+            return
+        self._set_chips([c for c in self.chip_ids if c != chip_id])
+
+    def action_export(self) -> None:
+        if not self.chip_ids:
+            self.notify("No chips to export.", timeout=3)
+            return
+        self.chipkb.export_comparison(list(self.chip_ids))

@@ -1,0 +1,32 @@
+"""A dialog asking for a folder (where `e` exports notes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+
+class FolderDialog(ModalScreen[Path | None]):
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]  # noqa: RUF012
+
+    def __init__(self, title: str, folder: Path) -> None:
+        super().__init__()
+        self.title_text = title
+        self.folder = folder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, markup=False)
+            yield Input(str(self.folder), id="folder")
+            yield Static("Enter to keep it, Escape to cancel.", markup=False, classes="hint")
+
+    @on(Input.Submitted, "#folder")
+    def _submitted(self, event: Input.Submitted) -> None:
+        value = event.value.strip()
+        self.dismiss(Path(value) if value else None)
