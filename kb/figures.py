@@ -40,7 +40,7 @@ def _ops(name: str, label: str) -> Figure:
 
 _CAPACITY = {"GB": 1.0, "GiB": GIB_IN_GB, "TB": 1000.0, "MB": 0.001, "MiB": 2**20 / 10**9}
 _BANDWIDTH = {"TB/s": 1.0, "GB/s": 0.001, "GiB/s": GIB_IN_GB / 1000, "TiB/s": 2**40 / 10**12}
-_LINK_BANDWIDTH = {"GB/s": 1.0, "TB/s": 1000.0, "Gbps": 0.125, "Tbps": 125.0}
+_LINK_BANDWIDTH = {"GB/s": 1.0, "GiB/s": GIB_IN_GB, "TB/s": 1000.0, "Gbps": 0.125, "Tbps": 125.0}
 
 FIGURES: dict[str, Figure] = {
     f.name: f
