@@ -57,11 +57,14 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 SEARCH_SYNTAX = (
-    ("trainium inferentia", "entities with both words (English is stemmed, Japanese works too: 推論)"),
+    ("trainium inferentia", "both words (English words match their other forms; Japanese works: 推論)"),
     ('"custom silicon"', "the exact phrase"),
-    ("trainium OR tpu", "either word; NOT excludes a word"),
-    ("type:chip", "only chips (vendor, chip, source, claim)"),
-    ("kind:forecast", "claims of one kind"),
+    ("trainium OR tpu, NOT gpu", "either word; leave a word out"),
+    ("train*, trainum~", "a prefix; a word spelt nearly so"),
+    ("type:chip  kind:forecast", "only chips; only claims of one kind"),
+    ("vendor:aws  chip:trainium2", "about a vendor or a chip (by id)"),
+    ("tag:cost  lang:ja  id:…", "by tag, by the source's language, by id"),
+    ("year:2024  year:2023..2025", "by year, or a range of years"),
 )
 
 
