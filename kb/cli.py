@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "show": ("kb.commands.show", "show one entity with its references resolved"),
     "export": ("kb.commands.export", "write notes as a markdown vault"),
     "compare": ("kb.commands.compare", "compare chips side by side"),
+    "search": ("kb.commands.search", "full-text search of the KB"),
 }
 
 

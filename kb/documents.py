@@ -1,0 +1,200 @@
+"""What the search index holds: its schema, and the documents made from each entity.
+
+One document per vendor, chip and claim; a source gives one document for its title and publisher
+and one per paragraph of its text, so a hit lands on a passage, not a whole article.  Every
+document stores what a hit needs to be shown (id, type, title, text to cut a snippet from), so a
+search never loads the KB.
+
+A claim's document also needs a little from other entities: which subjects are chips and which
+vendors, a chip's vendor, the names of its subjects, its source's date and language.  Those
+"facts" are kept per entity in the index manifest, so one changed file can be re-indexed without
+reading the rest of the KB.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from whoosh import fields
+
+from kb.analysis import ChipTokenizer
+
+if TYPE_CHECKING:  # kb.model is not imported at run time: `chipkb search` needs only the constants here
+    from kb.model import Chip, Claim, Entity, Source, Vendor
+
+#: The free-text fields a plain query word is looked up in.
+TEXT_FIELDS = ("title", "body", "exact")
+#: Filter fields as the user types them, and the index field each one searches.
+FILTERS = {"type": "type", "vendor": "vendor", "chip": "chips", "kind": "kind", "tag": "tags", "lang": "lang"}
+
+Facts = dict[str, Any]
+Document = dict[str, Any]
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def make_schema() -> fields.Schema:
+    keyword = {"lowercase": True}
+    return fields.Schema(
+        id=fields.ID(stored=True),
+        type=fields.KEYWORD(stored=True, **keyword),
+        file=fields.ID(stored=True),
+        label=fields.STORED(),
+        text=fields.STORED(),
+        passage=fields.STORED(),
+        line=fields.STORED(),
+        title=fields.TEXT(analyzer=ChipTokenizer(stem=True), field_boost=2.0, multitoken_query="phrase"),
+        body=fields.TEXT(analyzer=ChipTokenizer(stem=True), multitoken_query="phrase"),
+        exact=fields.TEXT(analyzer=ChipTokenizer(stem=False), field_boost=1.5, multitoken_query="phrase"),
+        vendor=fields.KEYWORD(**keyword),
+        chips=fields.KEYWORD(**keyword),
+        kind=fields.KEYWORD(**keyword),
+        tags=fields.KEYWORD(**keyword),
+        lang=fields.KEYWORD(**keyword),
+        refs=fields.KEYWORD(),
+        year=fields.ID(),  # four digits; `kb.search` turns year:2023..2025 into the years it spans
+    )
+
+
+def slug(text: str) -> str:
+    return _NOT_SLUG.sub("-", text.lower()).strip("-")
+
+
+def _year(date: str) -> str | None:
+    return date[:4] if len(date) >= 4 and date[:4].isdigit() else None
+
+
+def _lines(*parts: str | list[str]) -> str:
+    """Non-empty parts, one a line."""
+    out: list[str] = []
+    for part in parts:
+        out.extend(p for p in (part if isinstance(part, list) else [part]) if p)
+    return "\n".join(out)
+
+
+def facts_of(entity: Entity) -> Facts | None:
+    """What other entities' documents need to know about `entity` (None: nothing)."""
+    if entity.type == "vendor":
+        return {"type": "vendor", "names": [entity.name, *entity.aliases]}  # type: ignore[attr-defined]
+    if entity.type == "chip":
+        chip: Chip = entity  # type: ignore[assignment]
+        return {"type": "chip", "vendor": chip.vendor, "names": [chip.name, *chip.aliases]}
+    if entity.type == "source":
+        source: Source = entity  # type: ignore[assignment]
+        return {"type": "source", "year": _year(source.published), "lang": source.language.lower()}
+    return None
+
+
+def documents(entity: Entity, facts: Mapping[str, Facts], file: str) -> Iterator[Document]:
+    """The documents of one entity read from `file` (its path inside the KB, with `/`)."""
+    makers = {
+        "vendor": lambda: [_vendor(entity)],  # type: ignore[arg-type]
+        "chip": lambda: [_chip(entity)],  # type: ignore[arg-type]
+        "claim": lambda: [_claim(entity, facts)],  # type: ignore[arg-type]
+        "source": lambda: list(_source(entity)),  # type: ignore[arg-type]
+    }
+    docs = makers[entity.type]() if entity.type in makers else []
+    for doc in docs:
+        doc.update(id=entity.id, type=entity.type, file=file)
+        yield {name: value for name, value in doc.items() if value not in (None, "", [])}
+
+
+def _vendor(vendor: Vendor) -> Document:
+    names = [vendor.name, *vendor.aliases]
+    return {
+        "label": vendor.name,
+        "text": _lines(vendor.summary, vendor.strategy) or vendor.name,
+        "title": _lines(names),
+        "body": _lines(vendor.summary, vendor.strategy, vendor.country, vendor.kind),
+        "exact": _lines(names, vendor.id),
+        "vendor": " ".join(filter(None, (vendor.id, vendor.parent))),
+        "kind": vendor.kind,
+        "lang": "en",
+    }
+
+
+def _figure(chip: Chip) -> list[str]:
+    from kb.figures import FIGURES
+
+    lines = []
+    for spec in chip.specs:
+        label = FIGURES[spec.name].label if spec.name in FIGURES else spec.name
+        value = f"{spec.value:g} {spec.unit}" if spec.value is not None else "not disclosed"
+        lines.append(f"{label}: {value}" + (f" ({spec.note})" if spec.note else ""))
+    return lines
+
+
+def _chip(chip: Chip) -> Document:
+    names = [chip.name, *chip.aliases]
+    details = _lines(
+        chip.family,
+        f"generation {chip.generation}" if chip.generation else "",
+        chip.kind,
+        chip.process,
+        chip.interconnect,
+        chip.memory,
+        chip.instances,
+        _figure(chip),
+    )
+    return {
+        "label": chip.name,
+        "text": details or chip.name,
+        "title": _lines(names),
+        "body": details,
+        "exact": _lines(names, chip.id, chip.family),
+        "vendor": " ".join(filter(None, (chip.vendor, chip.foundry))),
+        "chips": " ".join(dict.fromkeys([chip.id, *(slug(n) for n in names)])),
+        "kind": chip.kind,
+        "year": _year(chip.announced or chip.available),
+        "lang": "en",
+    }
+
+
+def _claim(claim: Claim, facts: Mapping[str, Facts]) -> Document:
+    chips = [s for s in claim.subjects if facts.get(s, {}).get("type") == "chip"]
+    vendors = [s for s in claim.subjects if facts.get(s, {}).get("type") == "vendor"]
+    vendors += [facts[c]["vendor"] for c in chips if facts[c].get("vendor")]
+    names = [name for s in claim.subjects for name in facts.get(s, {}).get("names", [])]
+    source = facts.get(claim.source, {})
+    return {
+        "label": claim.statement,
+        "text": claim.excerpt,
+        "title": claim.statement,
+        "body": claim.excerpt,
+        "exact": _lines(names, claim.id),
+        "vendor": " ".join(dict.fromkeys(vendors)),
+        "chips": " ".join(dict.fromkeys(chips)),
+        "kind": claim.kind,
+        "tags": " ".join(claim.tags),
+        "lang": source.get("lang"),
+        "year": _year(claim.date) or source.get("year"),
+        "refs": " ".join([*claim.subjects, claim.source]),
+    }
+
+
+def _source(source: Source) -> Iterator[Document]:
+    from kb.validate import paragraphs
+
+    common = {
+        "label": source.title,
+        "kind": source.kind,
+        "lang": source.language.lower(),
+        "year": _year(source.published),
+    }
+    yield {
+        **common,
+        "text": _lines(source.publisher, source.author, source.published, source.url) or source.title,
+        "title": source.title,
+        "body": _lines(source.publisher, source.author),
+        "exact": _lines(source.title, source.id),
+    }
+    for number, (line, paragraph) in enumerate(paragraphs(source.text), start=1):
+        yield {
+            **common,
+            "text": paragraph,
+            "body": paragraph,
+            "passage": number,
+            "line": source.text_first_line + line,
+        }

@@ -1,0 +1,500 @@
+"""The search index of one KB folder: built once, kept fresh file by file, rebuilt when damaged.
+
+Layout, in `kb.locations.index_dir(kb_root)` (never in the KB folder, which may be read-only):
+
+- `CURRENT` names the live index folder; it is replaced atomically (a rename).
+- `ix-<token>/` holds a whoosh index and `manifest.json`: the versions it was built with, the
+  size, mtime and content hash of every KB file it reflects, the facts of each entity that other
+  entities' documents use (`kb.documents`), and the size and mtime of each index file.
+- `lock` is taken (fcntl) by whoever writes: an incremental update or a full build.
+
+Opening is cheap when nothing changed: one walk of the KB folder comparing sizes and mtimes to the
+manifest (a file whose size or mtime changed is hashed, and only a new hash re-indexes it), and
+the same check on the index's own files, which catches a truncated or overwritten segment.  A full
+build is written into `tmp-<token>/`, renamed, and only then named by `CURRENT`, so a crash
+mid-build leaves the old index as it was.  While one process writes, another searches the index
+it finds, or, when there is none it can use, waits for the writer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import json
+import os
+import pickle
+import secrets
+import shutil
+import struct
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.query import Or, Term
+
+from kb.analysis import ANALYZER_VERSION
+from kb.locations import index_dir
+
+SCHEMA_VERSION = 1
+#: The file suffixes of KB files, as in `kb.load` (not imported from there: it needs yaml).
+KB_SUFFIXES = (".yaml", ".yml")
+MANIFEST = "manifest.json"
+#: How long a process waits for another one's index build before giving up.
+WAIT_SECONDS = 600.0
+#: What reading a damaged whoosh index can raise (see WHOOSH.md).
+DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    EOFError,
+    struct.error,
+    zlib.error,
+    pickle.UnpicklingError,
+    whoosh_index.IndexError,
+)
+
+Notice = Callable[[str], None]
+Stat = tuple[int, int]
+
+
+class IndexBusy(Exception):
+    """Another process has been building the index for longer than WAIT_SECONDS."""
+
+
+class _Damaged(Exception):
+    """The live index cannot be trusted; the message says why, for the user."""
+
+
+# -- the KB folder -----------------------------------------------------------------------------
+
+
+@dataclass
+class Scan:
+    """Every file of the KB folder with its (size, mtime_ns): YAML files and the rest (texts)."""
+
+    yaml: dict[str, Stat] = field(default_factory=dict)
+    other: dict[str, Stat] = field(default_factory=dict)
+
+
+def scan_kb(kb_root: Path) -> Scan:
+    """Stat every non-hidden file under `kb_root`; a YAML symlink leading outside it is left out,
+    as `kb.load.kb_files` leaves it out."""
+    scan = Scan()
+    root = kb_root.resolve()
+
+    def walk(folder: Path, prefix: str) -> None:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            rel = prefix + entry.name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(Path(entry.path), rel + "/")
+                    continue
+                stat = entry.stat()
+            except OSError:
+                continue
+            if not entry.is_file():
+                continue
+            if entry.name.endswith(KB_SUFFIXES):
+                if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(root):
+                    continue
+                scan.yaml[rel] = (stat.st_size, stat.st_mtime_ns)
+            else:
+                scan.other[rel] = (stat.st_size, stat.st_mtime_ns)
+
+    walk(kb_root, "")
+    return scan
+
+
+def _hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+@dataclass
+class _Parsed:
+    """One YAML file read for indexing."""
+
+    entities: list[Any]
+    texts: list[str]
+    problems: bool
+
+
+def _parse(kb_root: Path, rel: str) -> _Parsed:
+    from kb.load import LoadedFiles, read_file
+    from kb.model import Source
+    from kb.yamlread import Limits
+
+    loaded = LoadedFiles()
+    file = kb_root / rel
+    read_file(file, kb_root, Limits.from_environment(), loaded)
+    root = kb_root.resolve()
+    texts = []
+    for entity in loaded.entities:
+        if isinstance(entity, Source) and entity.text_file:
+            target = (file.parent / entity.text_file).resolve()
+            if target.is_relative_to(root):
+                texts.append(target.relative_to(root).as_posix())
+    return _Parsed(loaded.entities, texts, bool(loaded.problems))
+
+
+# -- the manifest ------------------------------------------------------------------------------
+
+
+def _versions() -> dict[str, int]:
+    return {"schema": SCHEMA_VERSION, "analyzer": ANALYZER_VERSION}
+
+
+def _index_files(folder: Path) -> dict[str, list[int]]:
+    """Size and mtime of the files whoosh reads (TOCs and segments); lock and temp files aside."""
+    found = {}
+    for entry in os.scandir(folder):
+        if entry.name.endswith((".toc", ".seg")):
+            stat = entry.stat()
+            found[entry.name] = [stat.st_size, stat.st_mtime_ns]
+    return found
+
+
+def _write_json(path: Path, value: object) -> None:
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    temporary.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def merged_facts(files: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Facts by entity id over all files; with a duplicate id, the first file (by path) wins."""
+    facts: dict[str, dict[str, Any]] = {}
+    for rel in sorted(files):
+        for entity_id, entity_facts in files[rel]["facts"].items():
+            facts.setdefault(entity_id, entity_facts)
+    return facts
+
+
+@dataclass
+class _Changes:
+    reindex: set[str] = field(default_factory=set)
+    removed: set[str] = field(default_factory=set)
+    others: bool = False  # a text or other non-YAML file was added, changed or removed
+    touched: bool = False  # only mtimes moved: the manifest needs the new stats, the index nothing
+
+    def __bool__(self) -> bool:
+        return bool(self.reindex or self.removed or self.others or self.touched)
+
+
+def _diff(kb_root: Path, manifest: dict[str, Any], scan: Scan, *, hash_changed: bool) -> _Changes:
+    """What changed in the KB since `manifest`.
+
+    Without `hash_changed` this only says whether anything's size or mtime moved (the fast check
+    on open).  With it, a file whose stat moved is hashed and counts as changed only when its
+    content did; otherwise its manifest entry takes the new stat.
+    """
+    changes = _Changes()
+    changed_others: set[str] = set()
+    for kind, current in (("yaml", scan.yaml), ("other", scan.other)):
+        recorded: dict[str, dict[str, Any]] = manifest[kind]
+        gone = recorded.keys() - current.keys()
+        if kind == "yaml":
+            changes.removed |= gone
+        else:
+            changed_others |= gone
+        for rel, stat in current.items():
+            entry = recorded.get(rel)
+            if entry is not None and (entry["size"], entry["mtime_ns"]) == stat:
+                continue
+            if not hash_changed:
+                return _Changes(touched=True)
+            if entry is not None and entry["sha256"] == _hash(kb_root / rel):
+                entry["size"], entry["mtime_ns"] = stat
+                changes.touched = True
+            elif kind == "yaml":
+                changes.reindex.add(rel)
+            else:
+                changed_others.add(rel)
+    if changed_others:
+        # Re-read the files that use a changed text, and any file that had problems: it may have
+        # named a text file that did not exist then.
+        changes.others = True
+        for rel, entry in manifest["yaml"].items():
+            if rel in scan.yaml and (entry["problems"] or changed_others & set(entry["texts"])):
+                changes.reindex.add(rel)
+    return changes
+
+
+# -- locking -----------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _lock(path: Path, wait: float) -> Iterator[bool]:
+    """Hold the exclusive lock on `path` (waiting up to `wait` seconds); yields whether it is held."""
+    import fcntl
+
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held = True
+                break
+            except OSError as error:
+                if error.errno not in (errno.EAGAIN, errno.EACCES) or time.monotonic() >= deadline:
+                    held = False
+                    break
+                time.sleep(0.05)
+        yield held
+    finally:
+        os.close(descriptor)
+
+
+# -- the index ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Live:
+    """The index named by CURRENT, checked intact."""
+
+    folder: Path
+    manifest: dict[str, Any]
+
+
+class SearchIndex:
+    """The whoosh index of one KB folder, opened fresh."""
+
+    def __init__(self, kb_root: Path, notice: Notice | None = None) -> None:
+        self.kb_root = kb_root
+        self.home = index_dir(kb_root)
+        self.notice: Notice = notice or (lambda message: None)
+        self.live: _Live | None = None
+
+    # reading
+
+    def _live(self) -> _Live:
+        """The index CURRENT names, after checking it is whole; raises _Damaged, or
+        FileNotFoundError when there has never been one."""
+        try:
+            name = (self.home / "CURRENT").read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            raise
+        except (OSError, UnicodeDecodeError) as error:
+            raise _Damaged(f"its pointer file cannot be read ({error})") from None
+        if not name.startswith("ix-") or "/" in name or not (self.home / name).is_dir():
+            raise _Damaged("its pointer file names no index folder")
+        folder = self.home / name
+        try:
+            manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            raise _Damaged(f"its manifest cannot be read ({type(error).__name__})") from None
+        if not isinstance(manifest, dict) or manifest.get("versions") != _versions():
+            raise _Damaged("it was made by another version of chipkb")
+        if not all(isinstance(manifest.get(key), dict) for key in ("yaml", "other", "index_files")):
+            raise _Damaged("its manifest is incomplete")
+        try:
+            actual = _index_files(folder)
+        except OSError as error:
+            raise _Damaged(f"its files cannot be listed ({error.strerror})") from None
+        if actual != manifest.get("index_files"):
+            raise _Damaged("its files were changed or cut short")
+        return _Live(folder, manifest)
+
+    def _open(self, live: _Live) -> whoosh_index.Index:
+        try:
+            ix = whoosh_index.open_dir(str(live.folder), readonly=True)
+            count = ix.doc_count()
+        except Exception as error:  # unpickling a damaged TOC can raise nearly anything
+            raise _Damaged(f"it cannot be read ({type(error).__name__})") from None
+        if count != live.manifest.get("doc_count"):
+            raise _Damaged("it holds the wrong number of documents")
+        self.live = live
+        return ix
+
+    def open(self) -> whoosh_index.Index:
+        """The index, brought up to date first when the KB changed; rebuilt (with a notice) when
+        damaged or made by another version.  Raises IndexBusy only when another process has been
+        building it for longer than WAIT_SECONDS."""
+        scan = scan_kb(self.kb_root)
+        for _ in range(2):  # a second try covers a writer swapping the index as we read it
+            try:
+                live = self._live()
+                if not _diff(self.kb_root, live.manifest, scan, hash_changed=False):
+                    return self._open(live)
+                break
+            except (_Damaged, FileNotFoundError):
+                continue
+        return self._update(scan)
+
+    def refresh(self) -> whoosh_index.Index | None:
+        """A newer index when the KB (or the index, by another process) changed since `open`,
+        else None."""
+        scan = scan_kb(self.kb_root)
+        before = self.live
+        try:
+            live = self._live()
+            unchanged = before is not None and live.folder == before.folder and live.manifest == before.manifest
+            if unchanged and not _diff(self.kb_root, live.manifest, scan, hash_changed=False):
+                return None
+        except (_Damaged, FileNotFoundError):
+            pass
+        ix = self._update(scan)
+        after = self.live
+        same_folder = before is not None and after is not None and after.folder == before.folder
+        if same_folder and after.manifest.get("index_files") == before.manifest.get("index_files"):  # type: ignore[union-attr]
+            return None
+        return ix
+
+    def rebuild(self, reason: str) -> whoosh_index.Index:
+        """Rebuild after the index failed while being searched."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        with _lock(self.home / "lock", WAIT_SECONDS) as held:
+            if not held:
+                raise IndexBusy(f"the search index in {self.home} is being rebuilt by another process")
+            self.notice(f"the search index was damaged ({reason}); rebuilding it")
+            return self._build(scan_kb(self.kb_root))
+
+    # writing
+
+    def _update(self, scan: Scan) -> whoosh_index.Index:
+        self.home.mkdir(parents=True, exist_ok=True)
+        with _lock(self.home / "lock", 0) as held:
+            if held:
+                return self._update_locked(scan_kb(self.kb_root))
+        # Another process is writing: search what it left, if that is whole, else wait for it.
+        with contextlib.suppress(_Damaged, FileNotFoundError):
+            return self._open(self._live())
+        with _lock(self.home / "lock", WAIT_SECONDS) as held:
+            if not held:
+                raise IndexBusy(f"the search index in {self.home} is being rebuilt by another process")
+            return self._update_locked(scan_kb(self.kb_root))
+
+    def _update_locked(self, scan: Scan) -> whoosh_index.Index:
+        try:
+            live = self._live()
+        except FileNotFoundError:
+            return self._build(scan)
+        except _Damaged as damage:
+            self.notice(f"the search index was unusable ({damage}); rebuilding it")
+            return self._build(scan)
+        changes = _diff(self.kb_root, live.manifest, scan, hash_changed=True)
+        try:
+            if changes.reindex or changes.removed or changes.others:
+                self._apply(live, changes, scan)
+            elif changes.touched:
+                _write_json(live.folder / MANIFEST, live.manifest)
+            return self._open(live)
+        except (_Damaged, *DAMAGE_ERRORS) as error:
+            self.notice(f"the search index was unusable ({_describe(error)}); rebuilding it")
+            return self._build(scan)
+
+    def _record(self, manifest: dict[str, Any], rel: str, stat: Stat, parsed: _Parsed | None) -> None:
+        from kb.documents import facts_of
+
+        entry = {"size": stat[0], "mtime_ns": stat[1], "sha256": _hash(self.kb_root / rel)}
+        if parsed is not None:
+            facts = {}
+            for entity in parsed.entities:
+                entity_facts = facts_of(entity)
+                if entity_facts is not None:
+                    facts.setdefault(entity.id, entity_facts)
+            entry.update(facts=facts, texts=parsed.texts, problems=parsed.problems)
+        manifest["yaml" if parsed is not None else "other"][rel] = entry
+
+    def _apply(self, live: _Live, changes: _Changes, scan: Scan) -> None:
+        """Re-index the changed files (and the files whose documents use facts that changed)."""
+        from kb.documents import documents
+
+        manifest = live.manifest
+        old_facts = merged_facts(manifest["yaml"])
+        parsed = {rel: _parse(self.kb_root, rel) for rel in sorted(changes.reindex)}
+        for rel in changes.removed:
+            del manifest["yaml"][rel]
+        for rel, result in parsed.items():
+            self._record(manifest, rel, scan.yaml[rel], result)
+        new_facts = merged_facts(manifest["yaml"])
+        moved = {i for i in old_facts.keys() | new_facts.keys() if old_facts.get(i) != new_facts.get(i)}
+        ix = whoosh_index.open_dir(str(live.folder))
+        if moved:
+            with ix.searcher() as searcher:
+                query = Or([Term("refs", entity_id) for entity_id in sorted(moved)])
+                users = {hit["file"] for hit in searcher.search(query, limit=None)}
+            for rel in sorted(users - parsed.keys() - changes.removed):
+                if rel in scan.yaml:
+                    parsed[rel] = _parse(self.kb_root, rel)
+                    self._record(manifest, rel, scan.yaml[rel], parsed[rel])
+        writer = ix.writer(timeout=WAIT_SECONDS, delay=0.05)
+        try:
+            for rel in sorted(changes.removed | parsed.keys()):
+                writer.delete_by_term("file", rel)
+            for rel, result in parsed.items():
+                for entity in result.entities:
+                    for doc in documents(entity, new_facts, rel):
+                        writer.add_document(**doc)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        recorded = manifest["other"]
+        manifest["other"] = {}
+        for rel, stat in scan.other.items():
+            entry = recorded.get(rel)
+            if entry is not None and (entry["size"], entry["mtime_ns"]) == stat:
+                manifest["other"][rel] = entry
+            else:
+                self._record(manifest, rel, stat, None)
+        manifest["doc_count"] = ix.doc_count()
+        manifest["index_files"] = _index_files(live.folder)
+        _write_json(live.folder / MANIFEST, manifest)
+
+    def _build(self, scan: Scan) -> whoosh_index.Index:
+        """Build the whole index in a new folder and swap it in; the caller holds the lock."""
+        from kb.documents import documents, make_schema
+
+        token = secrets.token_hex(6)
+        building = self.home / f"tmp-{token}"
+        building.mkdir(parents=True)
+        try:
+            manifest: dict[str, Any] = {"versions": _versions(), "kb_root": str(self.kb_root), "yaml": {}, "other": {}}
+            parsed = {rel: _parse(self.kb_root, rel) for rel in sorted(scan.yaml)}
+            for rel, result in parsed.items():
+                self._record(manifest, rel, scan.yaml[rel], result)
+            for rel, stat in scan.other.items():
+                self._record(manifest, rel, stat, None)
+            facts = merged_facts(manifest["yaml"])
+            ix = whoosh_index.create_in(str(building), make_schema())
+            writer = ix.writer(limitmb=256)
+            for rel in sorted(parsed):
+                for entity in parsed.pop(rel).entities:
+                    for doc in documents(entity, facts, rel):
+                        writer.add_document(**doc)
+            writer.commit()
+            manifest["doc_count"] = ix.doc_count()
+            manifest["index_files"] = _index_files(building)
+            _write_json(building / MANIFEST, manifest)
+            folder = self.home / f"ix-{token}"
+            os.rename(building, folder)
+        except BaseException:
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+        pointer = self.home / f".CURRENT.{token}"
+        pointer.write_text(folder.name, encoding="utf-8")
+        os.replace(pointer, self.home / "CURRENT")
+        self._clean(keep=folder.name)
+        return self._open(_Live(folder, manifest))
+
+    def _clean(self, keep: str) -> None:
+        """Remove old index folders and half builds; readers that have one open keep their files."""
+        for entry in os.scandir(self.home):
+            if entry.is_dir() and entry.name != keep and entry.name.startswith(("ix-", "tmp-")):
+                shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _describe(error: BaseException) -> str:
+    return str(error) if isinstance(error, _Damaged) else type(error).__name__

@@ -1,0 +1,498 @@
+"""Searching the KB: the query language, running a query, snippets with highlights, suggestions.
+
+The query language is whoosh's (AND, OR, NOT, "phrases", wildcards, `term~` for fuzzy) over the
+text fields, plus filters: `type:`, `vendor:`, `chip:`, `kind:`, `tag:`, `lang:`, `id:` and
+`year:2024` or `year:2023..2025`.  Before whoosh sees a query it is checked (one clear line for
+a mistake, as a QueryError) and lightly rewritten: year ranges into whoosh's range syntax, and
+the spaces inside a quoted Japanese phrase removed, since Japanese is written without them.
+A chip name such as `B200 (SXM)`, `v5e` or `Trn1-vs-A100` is read as words (a hyphenated name is
+a phrase), and if whoosh still cannot parse a query, it is searched again as plain words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import query as wq
+from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser, SingleQuotePlugin
+
+from kb import schema
+from kb.analysis import CJK_RUN, raw_tokens, stem_word
+from kb.documents import FILTERS, TEXT_FIELDS
+from kb.index import DAMAGE_ERRORS, SearchIndex
+from kb.terminal_safe import visible
+
+SNIPPET_CHARS = 200
+_CONTEXT_BEFORE = 40
+_ELLIPSIS = "…"
+_FIELD_NAMES = (*FILTERS, "year", "id")
+_FIELD = re.compile(r"(?<![^\s(])([A-Za-z_]+):")
+_YEAR = re.compile(r"year:([^\s()]*)")
+_YEAR_VALUE = re.compile(r"(\d{4})(?:\.\.(\d{4})?)?|\.\.(\d{4})")
+_SPACE = re.compile(r"\s+")
+#: How alike (difflib's ratio) a suggestion must be to the word it replaces.
+_SIMILAR = 0.7
+
+
+class QueryError(Exception):
+    """A query that cannot be searched; str(error) is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    type: str
+    title: str
+    score: float
+    snippet: str
+    highlights: tuple[tuple[int, int], ...]
+    #: For a passage of a source's text: its number (from 1) and the line of the text it starts on.
+    passage: int | None = None
+    line: int | None = None
+    #: (start, end) spans in `title` to highlight.
+    title_highlights: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    total: int
+    hits: list[Hit]
+    unmatched_terms: list[str] = field(default_factory=list)
+    suggestions: dict[str, list[str]] = field(default_factory=dict)
+
+
+# -- checking and rewriting the query text -----------------------------------------------------
+
+
+def _kinds() -> set[str]:
+    return {*schema.VENDOR_KINDS, *schema.CHIP_KINDS, *schema.CLAIM_KINDS, *schema.SOURCE_KINDS}
+
+
+def _check_field(name: str, value: str) -> None:
+    if name not in _FIELD_NAMES:
+        import difflib
+
+        close = difflib.get_close_matches(name, _FIELD_NAMES, n=1)
+        meant = f"did you mean {close[0]}:? " if close else ""
+        fields = ", ".join(f"{n}:" for n in _FIELD_NAMES)
+        raise QueryError(f"unknown field {name}: ({meant}fields are {fields}); to search for the text, quote it")
+    if not value or value[0] in ")":
+        raise QueryError(f"{name}: needs a value, e.g. {name}:{_EXAMPLES[name]}")
+    plain = value.strip("()").lower()
+    if name == "type" and plain not in schema.ENTITY_TYPES and not set(plain) & set("*?"):
+        raise QueryError(f"type:{plain} is not a type; use one of {', '.join(schema.ENTITY_TYPES)}")
+    if name == "kind" and plain not in _kinds() and not set(plain) & set("*?"):
+        raise QueryError(f"kind:{plain} is not a kind; use one of {', '.join(sorted(_kinds()))}")
+
+
+_EXAMPLES = {
+    "type": "claim",
+    "vendor": "aws",
+    "chip": "trainium2",
+    "kind": "forecast",
+    "tag": "supply-chain",
+    "lang": "ja",
+    "year": "2023..2025",
+    "id": "trainium2",
+}
+
+
+def _year_range(match: re.Match[str]) -> str:
+    value = match.group(1)
+    found = _YEAR_VALUE.fullmatch(value)
+    if not found:
+        raise QueryError(f"year:{value} is not a year; write year:2024, year:2023..2025, year:2023.. or year:..2025")
+    first, last, only_last = found.groups()
+    if only_last:
+        return f"year:[0000 TO {only_last}]"
+    if ".." not in value:
+        return f"year:{first}"
+    if last and last < first:
+        raise QueryError(f"year:{value} ends before it starts")
+    return f"year:[{first} TO {last or '9999'}]"
+
+
+def prepare(text: str) -> str:
+    """The query as whoosh should see it; raises QueryError for a mistake in it."""
+    if not text.strip():
+        raise QueryError("the query is empty")
+    if text.count('"') % 2:
+        raise QueryError('a phrase is not closed: the query has an odd number of double quotes (")')
+    pieces = re.split(r'("[^"]*")', text)  # odd-numbered pieces are the quoted phrases
+    depth = 0
+    for number, piece in enumerate(pieces):
+        if number % 2:
+            pieces[number] = _join_cjk(piece)
+            continue
+        for char in piece:
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if depth < 0:
+                raise QueryError("a ')' in the query has no '(' before it")
+        for found in _FIELD.finditer(piece):
+            rest = piece[found.end() :]
+            value = rest.split()[0] if rest.strip() else ""
+            if not rest and number + 1 < len(pieces):
+                value = pieces[number + 1]  # field:"a phrase"
+            _check_field(found.group(1).lower(), value)
+        pieces[number] = _YEAR.sub(_year_range, _FIELD.sub(lambda m: m.group(1).lower() + ":", piece))
+    if depth > 0:
+        raise QueryError("a '(' in the query is not closed")
+    return "".join(pieces)
+
+
+def _is_cjk_char(text: str) -> bool:
+    return len(text) == 1 and CJK_RUN.match(text) is not None
+
+
+def _join_cjk(phrase: str) -> str:
+    """The phrase with the spaces between two CJK characters taken out: 推論 チップ is 推論チップ."""
+
+    def gap(match: re.Match[str]) -> str:
+        before, after = phrase[match.start() - 1 : match.start()], phrase[match.end() : match.end() + 1]
+        return "" if _is_cjk_char(before) and _is_cjk_char(after) else match.group()
+
+    return _SPACE.sub(gap, phrase)
+
+
+def _plain_words(text: str) -> str:
+    """The words of `text` with every character whoosh's syntax uses taken out."""
+    return " ".join(re.sub(r"[\"'()\[\]{}:^~*?\\]", " ", text).split())
+
+
+# -- running -----------------------------------------------------------------------------------
+
+
+def _single_cjk_to_prefix(query: wq.Query) -> wq.Query:
+    """A lone CJK character becomes a prefix query: only the last character of a run is indexed
+    alone (kb.analysis), every other one starts a bigram."""
+    if isinstance(query, wq.Term) and query.fieldname in TEXT_FIELDS:
+        text = query.text
+        if isinstance(text, str) and _is_cjk_char(text):
+            prefix = wq.Prefix(query.fieldname, text, boost=query.boost)
+            prefix.startchar = getattr(query, "startchar", None)
+            prefix.endchar = getattr(query, "endchar", None)
+            return prefix
+        return query
+    return query.apply(_single_cjk_to_prefix)
+
+
+@dataclass
+class _Highlighter:
+    """Which tokens of a hit's text to highlight: those the query's terms match."""
+
+    stemmed: set[str] = field(default_factory=set)
+    exact: set[str] = field(default_factory=set)
+    chars: set[str] = field(default_factory=set)
+
+    def matches(self, term: str, is_word: bool) -> bool:
+        if term in self.exact or term in self.chars:
+            return True
+        return (stem_word(term) if is_word else term) in self.stemmed
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        found = sorted(
+            (start, end)
+            for term, _, start, end, is_word in raw_tokens(text, stem=False, unigrams="all")
+            if self.matches(term, is_word)
+        )
+        merged: list[tuple[int, int]] = []
+        for start, end in found:
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        return merged
+
+
+def snippet(
+    text: str, spans: list[tuple[int, int]], width: int | None = SNIPPET_CHARS
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """About `width` characters of `text` (all of it when width is None) around the most
+    highlighted stretch, whitespace collapsed and control characters made visible, with the
+    spans' places in the result."""
+    begin, end = 0, len(text)
+    if width is not None and len(_SPACE.sub(" ", text.strip())) > width:
+        best = (0, 0)
+        for start, _ in spans or [(0, 0)]:
+            window = max(0, start - _CONTEXT_BEFORE)
+            count = sum(1 for s, e in spans if s >= window and e <= window + width)
+            if count > best[1]:
+                best = (window, count)
+        begin = best[0]
+        space = text.find(" ", begin, begin + 15)
+        if begin and space != -1 and not any(begin <= s <= space for s, _ in spans):
+            begin = space + 1  # start at a word, not inside one
+        end = min(len(text), begin + width)
+    out: list[str] = [_ELLIPSIS] if begin > 0 else []
+    length = len(out[0]) if out else 0
+    marks: list[tuple[int, int]] = []
+    starts = {s: e for s, e in spans if begin <= s < end}
+    open_end: int | None = None
+    open_at = 0
+    for i in range(begin, end):
+        if i in starts:
+            open_end, open_at = starts[i], length
+        char = text[i]
+        if char.isspace():
+            if length and not out[-1].endswith(" "):
+                out.append(" ")
+                length += 1
+        else:
+            shown = visible(char)
+            out.append(shown)
+            length += len(shown)
+        if open_end is not None and i + 1 >= min(open_end, end):
+            marks.append((open_at, length))
+            open_end = None
+    result = "".join(out).rstrip()
+    if end < len(text):
+        result += _ELLIPSIS
+    return result, tuple((s, min(e, len(result))) for s, e in marks if s < len(result))
+
+
+class SearchEngine:
+    """Searches one KB folder's index; open it with `SearchEngine.open(kb_root)`."""
+
+    def __init__(self, index: SearchIndex, ix: object) -> None:
+        self._index = index
+        self._set(ix)
+
+    @classmethod
+    def open(cls, kb_root: Path, notice: Callable[[str], None] | None = None) -> SearchEngine:
+        """Open (building or refreshing incrementally as needed) the index of kb_root. Never raises
+        for a damaged index: rebuilds it and calls notice(one line)."""
+        index = SearchIndex(kb_root, notice)
+        return cls(index, index.open())
+
+    def _set(self, ix: object) -> None:
+        self._ix = ix
+        self._searcher = ix.searcher()  # type: ignore[attr-defined]
+        parser = MultifieldParser(list(TEXT_FIELDS), ix.schema)  # type: ignore[attr-defined]
+        parser.remove_plugin_class(SingleQuotePlugin)  # "Amazon's" is a word, not the start of a quote
+        parser.add_plugin(FuzzyTermPlugin())
+        parser.add_plugin(FieldAliasPlugin({"chips": ["chip"], "tags": ["tag"]}))
+        self._parser = parser
+
+    def refresh(self) -> bool:
+        """Re-index changed files; True if anything changed."""
+        ix = self._index.refresh()
+        if ix is None:
+            return False
+        self._searcher.close()
+        self._set(ix)
+        return True
+
+    def close(self) -> None:
+        self._searcher.close()
+
+    def parse(self, text: str) -> wq.Query:
+        """The whoosh query for `text`; raises QueryError."""
+        prepared = prepare(text)
+        try:
+            parsed = self._parser.parse(prepared)
+        except Exception:  # whoosh's parser has corner cases of its own: search the words
+            words = _plain_words(prepared)
+            try:
+                parsed = self._parser.parse(words)
+            except Exception:
+                raise QueryError(f"cannot read the query {text!r}; try plain words") from None
+        if parsed is wq.NullQuery or not any(leaf.field() is not None for leaf in parsed.leaves()):
+            raise QueryError(f"nothing to search for in {text.strip()!r}: it has no words")
+        return _single_cjk_to_prefix(parsed)
+
+    def search(self, query: str, *, type: str | None = None, limit: int = 20) -> SearchResults:
+        parsed = self.parse(query)
+        if type is not None:
+            if type not in schema.ENTITY_TYPES:
+                raise QueryError(f"--type {type} is not a type; use one of {', '.join(schema.ENTITY_TYPES)}")
+            parsed = wq.And([parsed, wq.Term("type", type)])
+        try:
+            return self._run(query, parsed, limit)
+        except DAMAGE_ERRORS as error:
+            ix = self._index.rebuild(type(error).__name__)
+            self._searcher.close()
+            self._set(ix)
+            return self._run(query, parsed, limit)
+
+    def _run(self, text: str, parsed: wq.Query, limit: int) -> SearchResults:
+        searcher = self._searcher
+        results = searcher.search(parsed, limit=max(1, limit))
+        total = len(results)
+        highlighter = self._highlighter(parsed)
+        hits = []
+        for hit in results[:limit]:
+            stored = hit.fields()
+            text, label = stored.get("text", ""), stored.get("label", "")
+            shown, marks = snippet(text, highlighter.spans(text))
+            title, title_marks = snippet(label, highlighter.spans(label), width=None)
+            hits.append(
+                Hit(
+                    id=stored["id"],
+                    type=stored["type"],
+                    title=title,
+                    score=round(float(hit.score or 0.0), 4),
+                    snippet=shown,
+                    highlights=marks,
+                    passage=stored.get("passage"),
+                    line=stored.get("line"),
+                    title_highlights=title_marks,
+                )
+            )
+        unmatched = self._unmatched(parsed, run_phrases=total == 0)
+        suggestions = self._suggestions(parsed, unmatched) if unmatched else {}
+        return SearchResults(text, total, hits, unmatched, suggestions)
+
+    def _highlighter(self, parsed: wq.Query) -> _Highlighter:
+        highlighter = _Highlighter()
+        reader = self._searcher.reader()
+        for leaf in (leaf for group in _user_terms(parsed) for leaf in group):
+            if leaf.field() not in TEXT_FIELDS:
+                continue
+            if isinstance(leaf, wq.Prefix) and _is_cjk_char(str(leaf.text)):
+                highlighter.chars.add(str(leaf.text))
+                continue
+            for fieldname, term in leaf.existing_terms(reader, phrases=True, expand=True):
+                word = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+                (highlighter.exact if fieldname == "exact" else highlighter.stemmed).add(word)
+        return highlighter
+
+    def _unmatched(self, parsed: wq.Query, *, run_phrases: bool) -> list[str]:
+        """The query's terms, as the user would recognise them, that match no document at all.
+
+        A phrase whose words all exist is searched only when `run_phrases` (the query found
+        nothing); otherwise it counts as matched, which keeps a query with hits fast.
+        """
+        reader = self._searcher.reader()
+        unmatched = []
+        for leaves in _user_terms(parsed):
+            if not any(self._matches_any(leaf, reader, run_phrases) for leaf in leaves):
+                term = _shown(leaves)
+                if term not in unmatched:
+                    unmatched.append(term)
+        return unmatched
+
+    def _matches_any(self, leaf: wq.Query, reader: object, run_phrases: bool) -> bool:
+        if isinstance(leaf, wq.Every):
+            return bool(reader.doc_count())  # type: ignore[attr-defined]
+        if isinstance(leaf, wq.Term):
+            return bool(reader.doc_frequency(leaf.fieldname, leaf.text))  # type: ignore[attr-defined]
+        if isinstance(leaf, wq.Phrase):
+            words_exist = all(reader.doc_frequency(leaf.fieldname, w) for w in leaf.words)  # type: ignore[attr-defined]
+            if not words_exist or not run_phrases:
+                return words_exist
+            return bool(self._searcher.search(leaf, limit=1).scored_length())
+        return any(True for _ in leaf.existing_terms(reader, expand=True))  # type: ignore[arg-type]
+
+    def _suggestions(self, parsed: wq.Query, unmatched: list[str]) -> dict[str, list[str]]:
+        """For each unmatched term (or each unknown word of an unmatched phrase), the nearest
+        indexed terms."""
+        found: dict[str, list[str]] = {}
+        for leaves in _user_terms(parsed):
+            if _shown(leaves) not in unmatched:
+                continue
+            leaf = leaves[-1]
+            name = leaf.field()
+            if name not in TEXT_FIELDS:
+                close = self._close_values(name, str(getattr(leaf, "text", "")))
+                if close:
+                    found[_shown(leaves)] = [f"{_ALIASES.get(name, name)}:{value}" for value in close]
+                continue
+            words = [str(w) for w in getattr(leaf, "words", [getattr(leaf, "text", "")])]
+            for word in words:
+                if word.isascii() and word.isalnum() and not self._known(word):
+                    close = self._close_words(word)
+                    if close:
+                        found[word if len(words) > 1 else _shown(leaves)] = close
+        return found
+
+    def _known(self, word: str) -> bool:
+        reader = self._searcher.reader()
+        return bool(reader.doc_frequency("exact", word) or reader.doc_frequency("body", stem_word(word)))
+
+    def _close_values(self, fieldname: str, value: str) -> list[str]:
+        import difflib
+
+        values = [v.decode("utf-8") for v in self._searcher.reader().lexicon(fieldname)]
+        return difflib.get_close_matches(value.lower(), values, n=3, cutoff=0.6)
+
+    def _close_words(self, word: str) -> list[str]:
+        """Names (unstemmed) first, then words of the text, each as it is written in the KB; only
+        those that look like the word (a short word allows one edit, a longer one two)."""
+        import difflib
+
+        word = word.lower()
+        edits = 1 if len(word) <= 4 else 2
+        candidates = list(self._searcher.corrector("exact").suggest(word, limit=5, maxdist=edits))
+        for stem in self._searcher.corrector("body").suggest(stem_word(word), limit=5, maxdist=edits):
+            written = self._written(stem)
+            if written:
+                candidates.append(written)
+        close = []
+        for candidate in candidates:
+            similar = difflib.SequenceMatcher(None, word, candidate).ratio() >= _SIMILAR
+            if similar and candidate != word and candidate not in close:
+                close.append(candidate)
+        return close[:3]
+
+    def _written(self, stem: str) -> str | None:
+        """A word of the KB whose stem is `stem`, found in the first document that holds it."""
+        reader = self._searcher.reader()
+        postings = reader.postings("body", stem)
+        if not postings.is_active():
+            return None
+        text = reader.stored_fields(postings.id()).get("text", "")
+        for term, _, _, _, is_word in raw_tokens(text, stem=False, unigrams="none"):
+            if is_word and stem_word(term) == stem:
+                return term
+        return None
+
+
+_ALIASES = {"chips": "chip", "tags": "tag"}
+
+
+def _user_terms(query: wq.Query) -> Iterator[list[wq.Query]]:
+    """The leaf queries grouped by the term the user typed: a word searched in every text field
+    is one group; a filter is a group of its own.  Nothing under NOT."""
+    if isinstance(query, wq.Not):
+        return
+    if isinstance(query, wq.AndNot):
+        yield from _user_terms(query.a)
+        return
+    if query.is_leaf():
+        if query.field() is not None:
+            yield [query]
+        return
+    children = list(query.children())
+    if (
+        isinstance(query, wq.Or)
+        and all(c.is_leaf() and c.field() in TEXT_FIELDS for c in children)
+        and len({type(c) for c in children}) == 1
+    ):
+        yield children
+        return
+    for child in children:
+        yield from _user_terms(child)
+
+
+def _shown(leaves: list[wq.Query]) -> str:
+    """A group of leaves as the user would write it (from the unstemmed exact-field leaf)."""
+    leaf = next((q for q in leaves if q.field() == "exact"), leaves[0])
+    name = leaf.field()
+    if isinstance(leaf, wq.Phrase):
+        words = [str(w) for w in leaf.words]
+        if all(len(w) == 2 and CJK_RUN.fullmatch(w) for w in words):
+            return words[0] + "".join(w[-1] for w in words[1:])
+        text = '"' + " ".join(words) + '"'
+    elif isinstance(leaf, wq.TermRange):
+        text = f"{leaf.start.strip('0')}..{leaf.end.strip('9')}"
+    else:
+        text = str(getattr(leaf, "text", leaf))
+        if isinstance(leaf, wq.FuzzyTerm):
+            text += "~"
+        elif isinstance(leaf, wq.Prefix) and not _is_cjk_char(text):
+            text += "*"
+    return text if name in TEXT_FIELDS else f"{_ALIASES.get(name, name)}:{text}"
