@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,6 +70,23 @@ def decode_text(data: bytes, path: str) -> tuple[str | None, Problem | None]:
         col = len(good) - (good.rfind("\n") + 1) + 1
         byte = data[error.start]
         return None, Problem(path, line, col, f"file is not UTF-8: byte 0x{byte:02x} cannot be decoded")
+
+
+_ANCHOR = re.compile(r"(?:^|[\s,\[{])&[^\s,\[\]{}]")
+
+
+def _may_exceed(text: str, limits: Limits) -> bool:
+    """Cheap signs that a document could nest deeper or expand further than the limits allow.
+
+    Only anchors can make aliases expand, and nesting needs brackets or indentation (a block
+    mapping level costs at least one column, a block list inside it none), so a text without
+    anchors, with fewer brackets than the depth limit and shallow indentation is within both.
+    """
+    if _ANCHOR.search(text):
+        return True
+    if text.count("[") + text.count("{") >= limits.max_depth:
+        return True
+    return re.search(rf"^ {{{limits.max_depth // 2},}}\S", text, re.MULTILINE) is not None
 
 
 def _measure(text: str, path: str, limits: Limits) -> Problem | None:
@@ -152,7 +170,7 @@ def read_yaml(file: Path, display_path: str, limits: Limits) -> tuple[yaml.Node 
         return None, [problem]
     assert text is not None
     try:
-        too_big = _measure(text, display_path, limits)
+        too_big = _measure(text, display_path, limits) if _may_exceed(text, limits) else None
         if too_big is not None:
             return None, [too_big]
         node = yaml.compose(text, Loader=SafeLoader)
@@ -167,6 +185,7 @@ def read_yaml(file: Path, display_path: str, limits: Limits) -> tuple[yaml.Node 
 
 
 _constructor = yaml.SafeLoader("")
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 def scalar_value(node: yaml.ScalarNode) -> object:
@@ -175,6 +194,8 @@ def scalar_value(node: yaml.ScalarNode) -> object:
     A scalar the safe loader resolves but cannot build (a timestamp with month 13) stays text,
     so the field's own check can say what is wrong with it.
     """
+    if node.tag == _STR_TAG:  # most scalars: skip the constructor's bookkeeping
+        return node.value
     try:
         return _constructor.construct_object(node, deep=True)
     except (ValueError, OverflowError, yaml.YAMLError):
