@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 from app_pilot import SIZE, make_app, ready
 from rich.console import Console
@@ -70,8 +71,9 @@ async def test_question_mark_opens_help_and_q_quits() -> None:
         console = Console(width=100, record=True, file=io.StringIO())
         console.print(app.screen.query_one("#help-text").content)
         shown = console.export_text()
-        assert "c                    compare the marked chips" in shown
-        assert "n / N                next / previous excerpt" in shown
+        assert re.search(r"^c +compare the marked chips", shown, re.MULTILINE)
+        assert re.search(r"^n / N +next / previous excerpt", shown, re.MULTILINE)
+        assert re.search(r"^type:chip  kind:forecast +only chips", shown, re.MULTILINE)
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
         await pilot.press("q")
