@@ -7,12 +7,15 @@ import itertools
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kb.compare import compare
 from kb.knowledge import KnowledgeBase
-from kb.model import Chip, Location
+from kb.model import Chip, Claim, Location, Source, Spec, Vendor
 from kb.notes import (
     block,
+    clean,
     comparison_name,
     comparison_note,
     comparison_path,
@@ -20,6 +23,7 @@ from kb.notes import (
     index_note,
     inline,
     note_path,
+    one_line,
     results_note,
 )
 from tests.markdown_vault import (
@@ -297,3 +301,57 @@ def test_inline_escaping(text: str, escaped: str) -> None:
 
 def test_block_keeps_paragraphs_and_drops_indentation() -> None:
     assert block("  first\r\n    second\n\n\n\n- third\n\n") == "first\nsecond\n\n\\- third"
+
+
+# --- any text at all -----------------------------------------------------------------------------------
+
+_PIECES = st.one_of(
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=5),
+    st.sampled_from([*"\\`*_[]<>|#~=$%&^-+.!():\n\r\t\x1b\x00\x85\u2028 ", "---", "```", "1.", "[[", "]]", "&amp;"]),
+)
+ANY_TEXT = st.lists(_PIECES, max_size=20).map("".join)
+
+
+def _paragraphs(text: str) -> list[str]:
+    """What a blockquote of `text` should show: its non-blank lines, trimmed, in paragraphs."""
+    found: list[str] = []
+    lines: list[str] = []
+    for line in [*clean(text).splitlines(), ""]:
+        if line.strip():
+            lines.append(line.strip())
+        elif lines:
+            found.append("\n".join(lines))
+            lines = []
+    return found
+
+
+@settings(max_examples=100, deadline=None)
+@given(title=ANY_TEXT, passage=ANY_TEXT)
+def test_any_text_shows_literally_and_keeps_the_note_whole(title: str, passage: str) -> None:
+    where = Location("kb.yaml", 1, 1)
+    entities = [
+        Vendor(id="v", location=where, name=title, aliases=[title], kind="other", summary=passage),
+        Source(id="s", location=where, title=title, language="en", text=passage),
+        Chip(
+            id="c",
+            location=where,
+            name=title,
+            vendor="v",
+            kind="gpu",
+            specs=[Spec("tdp", "W", "s", 1.0, note=title)],
+        ),
+        Claim(id="q", location=where, statement=title, subjects=["c"], source="s", excerpt=passage, kind="fact"),
+    ]
+    kb = KnowledgeBase(root=Path("kb"), entities={e.id: e for e in entities})
+    for entity in entities:
+        note = entity_note(kb, entity)
+        assert check_note(note)["title"] == one_line(title)
+        assert _rendered(note, "heading_open")[0] == one_line(title)
+    assert tables(entity_note(kb, entities[2]))[0][1] == ["TDP", "1", "W", "", one_line(title)]
+    claim = entity_note(kb, entities[3])
+    quoted, depth = [], 0
+    for before, token in itertools.pairwise(tokens(claim)):
+        depth += {"blockquote_open": 1, "blockquote_close": -1}.get(before.type, 0)
+        if depth and before.type == "paragraph_open":
+            quoted.append(plain(token))
+    assert quoted == _paragraphs(passage)
