@@ -313,12 +313,12 @@ class SearchEngine:
         try:
             return self._run(query, parsed, limit)
         except DAMAGE_ERRORS as error:
-            ix = self._index.rebuild(type(error).__name__)
+            ix = self._index.rebuild(_error_name(error))
             self._searcher.close()
             self._set(ix)
             return self._run(query, parsed, limit)
 
-    def _run(self, text: str, parsed: wq.Query, limit: int) -> SearchResults:
+    def _run(self, query: str, parsed: wq.Query, limit: int) -> SearchResults:
         searcher = self._searcher
         results = searcher.search(parsed, limit=max(1, limit))
         total = len(results)
@@ -326,8 +326,8 @@ class SearchEngine:
         hits = []
         for hit in results[:limit]:
             stored = hit.fields()
-            text, label = stored.get("text", ""), stored.get("label", "")
-            shown, marks = snippet(text, highlighter.spans(text))
+            body, label = stored.get("text", ""), stored.get("label", "")
+            shown, marks = snippet(body, highlighter.spans(body))
             title, title_marks = snippet(label, highlighter.spans(label), width=None)
             hits.append(
                 Hit(
@@ -344,7 +344,7 @@ class SearchEngine:
             )
         unmatched = self._unmatched(parsed, run_phrases=total == 0)
         suggestions = self._suggestions(parsed, unmatched) if unmatched else {}
-        return SearchResults(text, total, hits, unmatched, suggestions)
+        return SearchResults(query, total, hits, unmatched, suggestions)
 
     def _highlighter(self, parsed: wq.Query) -> _Highlighter:
         highlighter = _Highlighter()
@@ -496,3 +496,9 @@ def _shown(leaves: list[wq.Query]) -> str:
         elif isinstance(leaf, wq.Prefix) and not _is_cjk_char(text):
             text += "*"
     return text if name in TEXT_FIELDS else f"{_ALIASES.get(name, name)}:{text}"
+
+
+def _error_name(error: BaseException) -> str:
+    """`struct.error`, `EOFError`: what went wrong, without a message that may span lines."""
+    kind = type(error)
+    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"

@@ -1,0 +1,148 @@
+"""`chipkb search`: JSON, plain lines, a table on a terminal, exit codes, and what it does not load."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kb.cli import main
+from kb.locations import index_dir
+from tests.conftest import REPO, write_kb
+from tests.search_kb import make_kb
+
+
+@pytest.fixture
+def kb_root(tmp_path: Path) -> Path:
+    return make_kb(tmp_path / "kb")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_has_the_hits_with_highlights_and_the_query(kb_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "search", "--kb", str(kb_root), "垂直統合", "--json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert set(data) == {"query", "total", "hits", "unmatched_terms", "suggestions"}
+    assert (data["query"], data["total"], data["unmatched_terms"], data["suggestions"]) == ("垂直統合", 2, [], {})
+    hit = data["hits"][0]
+    assert set(hit) == {"id", "type", "title", "score", "snippet", "highlights", "passage"}
+    assert [hit["snippet"][s:e] for s, e in hit["highlights"]] == ["垂直統合"]
+    assert sorted((h["type"], h["id"], h["passage"]) for h in data["hits"]) == [
+        ("claim", "c-vertical", None),
+        ("source", "ja-article", 2),
+    ]
+
+
+def test_piped_output_is_one_tab_separated_line_a_hit(kb_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "search", "--kb", str(kb_root), "type:chip", "--limit", "2")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert len(lines) == 2
+    for line in lines:
+        kind, entity_id, title, _ = line.split("\t")
+        assert kind == "chip" and entity_id in {"b200-sxm", "tpu-v5e", "mi300x", "trn1"} and title
+
+
+def test_several_words_are_one_query_and_type_narrows_it(kb_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "search", "--kb", str(kb_root), "B200", "(SXM)", "--type", "claim")
+    assert code == 0
+    assert [line.split("\t")[1] for line in out.splitlines()] == ["c-gpu-reliance"]
+
+
+def test_on_a_terminal_the_table_shows_kb_text_literally(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_kb(tmp_path / "kb")
+    write_kb(
+        root,
+        {
+            "claims/markup.yaml": """\
+claims:
+  - id: c-markup
+    statement: "[red]Accelerators[/red] in \\e[31mred"
+    subjects: [mi300x]
+    source: en-report
+    excerpt: memory bandwidth, not raw compute, limits training
+    kind: analysis
+"""
+        },
+    )
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setenv("COLUMNS", "200")
+    code, out, _ = run(capsys, "search", "--kb", str(root), "accelerators", "--type", "claim")
+    assert code == 0
+    assert "[red]Accelerators[/red]" in out.replace("\x1b[1;7m", "").replace("\x1b[0m", "")
+    assert "\\x1b[31m" in out and "\x1b[31m" not in out
+    assert "\x1b[1;7mAccelerators" in out  # the match is styled, not marked up
+
+
+def test_no_hits_exits_1_naming_the_terms_and_what_was_meant(kb_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "search", "--kb", str(kb_root), "trainum")
+    assert (code, out) == (1, "")
+    assert err == "chipkb: no hits: nothing matches trainum (did you mean trainium?)\n"
+    code, out, err = run(capsys, "search", "--kb", str(kb_root), "MI300X 垂直統合", "--json")
+    assert code == 1 and json.loads(out)["total"] == 0
+    assert err == "chipkb: no hits: each term matches something, but no document matches the whole query\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["vendr:aws"], "chipkb: error: unknown field vendr:"),
+        (['"supply chain'], "chipkb: error: a phrase is not closed"),
+        (["year:2030..2020"], "chipkb: error: year:2030..2020 ends before it starts"),
+        (["x", "--limit", "0"], "chipkb: error: argument --limit: must be 1 or more"),
+        (["x", "--type", "gadget"], "chipkb: error: argument --type: invalid choice"),
+    ],
+)
+def test_a_malformed_query_or_option_exits_2_with_one_line(
+    kb_root: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, "search", "--kb", str(kb_root), *argv)
+    assert (code, out) == (2, "")
+    assert err.startswith(message) and err.count("\n") == 1
+
+
+def test_a_missing_kb_folder_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "search", "--kb", str(tmp_path / "nowhere"), "x")
+    assert code == 2 and "no such folder" in err
+
+
+def test_a_damaged_index_is_rebuilt_with_a_notice_and_the_search_answers(
+    kb_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "search", "--kb", str(kb_root), "MI300X")[0] == 0
+    home = index_dir(kb_root)
+    segment = next((home / (home / "CURRENT").read_text(encoding="utf-8")).glob("*.seg"))
+    segment.write_bytes(b"\0" * 100)
+    code, out, err = run(capsys, "search", "--kb", str(kb_root), "MI300X")
+    assert code == 0 and out.startswith("chip\tmi300x\t")
+    assert err == "chipkb: the search index was unusable (its files were changed or cut short); rebuilding it\n"
+
+
+MODULES_AFTER_SEARCH = """
+import json, sys
+from kb.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
+"""
+
+
+def test_searching_a_fresh_index_loads_neither_the_app_nor_the_kb(kb_root: Path) -> None:
+    command = [sys.executable, "-c", MODULES_AFTER_SEARCH, "search", "--kb", str(kb_root), "推論"]
+    first = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    built = json.loads(first.stderr.splitlines()[-1])
+    assert built["code"] == 0 and "kb.load" in built["modules"]  # building the index reads the KB
+    fresh = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    report = json.loads(fresh.stderr.splitlines()[-1])
+    assert report["code"] == 0 and "c-vertical" in fresh.stdout
+    modules = set(report["modules"])
+    assert not {"textual", "tui", "yaml", "kb.load", "kb.knowledge", "kb.validate", "rich"} & modules
