@@ -171,6 +171,15 @@ async def test_space_marks_chips_in_tree_and_links() -> None:
         assert app.marked == ["acme-t2", "acme-t1"]
         await pilot.press("space")
         assert app.marked == ["acme-t2"]
+        # and on the figures of the chip in view
+        app.screen.open_entity("blue-x5")
+        await pilot.pause()
+        app.screen.query_one(SpecTable).focus()
+        await pilot.press("space")
+        assert app.marked == ["acme-t2", "blue-x5"]
+        assert "● marked" in app.screen.query_one("#entity-header").content.plain
+        await pilot.press("space")
+        assert app.marked == ["acme-t2"]
         assert "marked: Acme T2" in app.screen.query_one("#status").content.plain
 
 

@@ -23,6 +23,14 @@ class ToggleMark(Message):
         self.entity_id = entity_id
 
 
+class PreviewEntity(Message):
+    """Show this entity in the centre pane without moving focus (a highlighted search hit)."""
+
+    def __init__(self, entity_id: str) -> None:
+        super().__init__()
+        self.entity_id = entity_id
+
+
 class PreviewClaim(Message):
     """Show this claim's excerpt in the excerpt pane."""
 

@@ -18,7 +18,7 @@ from textual.worker import get_current_worker
 from kb.knowledge import KnowledgeBase
 from kb.model import Chip, Claim, Source
 from tui.kbtext import kb_text, one_line
-from tui.messages import OpenEntity, PreviewClaim, PreviewFigure, ReadSource, ToggleMark
+from tui.messages import OpenEntity, PreviewClaim, PreviewEntity, PreviewFigure, ReadSource, ToggleMark
 from tui.widgets.entity_view import EntityView, LinkList
 from tui.widgets.excerpt_pane import ExcerptPane
 from tui.widgets.kb_tree import KBTree
@@ -145,8 +145,9 @@ class MainScreen(Screen[None]):
 
     # --- showing entities -----------------------------------------------------------------------
 
-    def show_entity(self, entity_id: str, remember: bool = True) -> bool:
-        """Show `entity_id` in the centre pane (and its excerpt or source on the right)."""
+    def show_entity(self, entity_id: str, remember: bool = False) -> bool:
+        """Show `entity_id` in the centre pane (and its excerpt or source on the right); `remember`
+        puts the entity shown before on the history that backspace walks back."""
         kb = self.kb
         entity = kb.get(entity_id) if kb else None
         if kb is None or entity is None:
@@ -167,7 +168,7 @@ class MainScreen(Screen[None]):
 
     def open_entity(self, entity_id: str) -> None:
         """Show the entity and put the tree's cursor on it (Enter on a link, hit or palette entry)."""
-        if self.show_entity(entity_id):
+        if self.show_entity(entity_id, remember=True):
             self.query_one(KBTree).reveal(entity_id)
             view = self.query_one(EntityView)
             links = view.query_one(LinkList)
@@ -194,6 +195,9 @@ class MainScreen(Screen[None]):
 
     def on_open_entity(self, message: OpenEntity) -> None:
         self.open_entity(message.entity_id)
+
+    def on_preview_entity(self, message: PreviewEntity) -> None:
+        self.show_entity(message.entity_id)
 
     def on_read_source(self, message: ReadSource) -> None:
         self.chipkb.open_reader(message.source_id, line=message.line)

@@ -64,11 +64,19 @@ class LinkList(OptionList):
 
 
 class SpecTable(DataTable):
-    """A chip's figures: value, unit, source and note of each."""
+    """A chip's figures: value, unit, source and note of each; space marks the chip."""
+
+    BINDINGS = [  # noqa: RUF012
+        Binding("space", "mark", "Mark chip", tooltip="Mark or unmark this chip for comparison"),
+    ]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.chip: Chip | None = None
+
+    def action_mark(self) -> None:
+        if self.chip is not None:
+            self.post_message(ToggleMark(self.chip.id))
 
 
 class EntityView(Vertical):

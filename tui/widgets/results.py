@@ -10,7 +10,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui.kbtext import one_line
-from tui.messages import OpenEntity, PreviewClaim, ReadSource, ToggleMark
+from tui.messages import OpenEntity, PreviewEntity, ReadSource, ToggleMark
 from tui.widgets.excerpt_pane import highlighted
 
 MATCH = "bold reverse"
@@ -65,7 +65,10 @@ class SearchResults(OptionList):
     def show(self, hits: list[Any], marked: set[str]) -> None:
         self.hits = list(hits)
         self.marked = set(marked)
-        self.set_options(Option(hit_prompt(hit, hit.id in self.marked)) for hit in self.hits)
+        options: list[Option | None] = []
+        for hit in self.hits:
+            options += [Option(hit_prompt(hit, hit.id in self.marked)), None]  # None: a rule between hits
+        self.set_options(options)
         self.highlighted = 0 if self.hits else None
 
     def set_marked(self, marked: set[str]) -> None:
@@ -96,5 +99,5 @@ class SearchResults(OptionList):
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
         hit = self.hit_at_cursor()
-        if hit is not None and hit.type == "claim":
-            self.post_message(PreviewClaim(hit.id))
+        if hit is not None:
+            self.post_message(PreviewEntity(hit.id))

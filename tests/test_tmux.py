@@ -1,0 +1,78 @@
+"""The installed `chipkb` command in a real terminal (tmux): it starts, takes a Japanese query typed
+as keystrokes, shows the results, and quits on q."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from app_pilot import APP_KB
+
+WIDTH, HEIGHT = 120, 35
+TIMEOUT = 60.0
+
+
+def chipkb_command() -> Path:
+    command = Path(sys.executable).parent / "chipkb"
+    assert command.exists(), f"chipkb is not installed next to {sys.executable}"
+    return command
+
+
+class Tmux:
+    """A private tmux server (its own socket), so the test neither sees nor disturbs the user's."""
+
+    def __init__(self, socket: Path) -> None:
+        tmux = shutil.which("tmux")
+        assert tmux, "tmux is needed for this test (.ci/run installs it)"
+        self.base = [tmux, "-u", "-S", str(socket)]
+
+    def __call__(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*self.base, *args], capture_output=True, text=True, check=check, timeout=30)
+
+    def screen(self) -> str:
+        return self("capture-pane", "-p", "-t", "app").stdout
+
+    def wait_for(self, text: str) -> str:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never showed; the screen was:\n{self.screen()}")
+
+    def alive(self) -> bool:
+        return self("has-session", "-t", "app", check=False).returncode == 0
+
+
+def test_chipkb_in_tmux_finds_a_japanese_query_and_quits_on_q(tmp_path) -> None:
+    tmux = Tmux(tmp_path / "tmux.sock")
+    environment = {
+        "LANG": "C.UTF-8",
+        "TERM": "xterm-256color",
+        "CHIPKB_CACHE_DIR": os.environ["CHIPKB_CACHE_DIR"],
+        "CHIPKB_CONFIG_DIR": os.environ["CHIPKB_CONFIG_DIR"],
+    }
+    command = ["env", *(f"{k}={v}" for k, v in environment.items()), str(chipkb_command()), "tui", "--kb", str(APP_KB)]
+    try:
+        tmux("new-session", "-d", "-s", "app", "-x", str(WIDTH), "-y", str(HEIGHT), "--", *command)
+        tmux.wait_for("Vendors (2)")
+        tmux("send-keys", "-t", "app", "/")
+        tmux("send-keys", "-t", "app", "-l", "推論")
+        shown = tmux.wait_for("4 results")
+        assert "推論" in shown.splitlines()[1]  # typed into the search box
+        assert "The review says the Blue X5 is a" in shown
+        assert "Blue X5 レビュー" in shown
+        tmux("send-keys", "-t", "app", "Escape")
+        tmux.wait_for("Vendors (2)")
+        tmux("send-keys", "-t", "app", "q")
+        deadline = time.monotonic() + TIMEOUT
+        while tmux.alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not tmux.alive(), "chipkb did not quit on q"
+    finally:
+        tmux("kill-server", check=False)
