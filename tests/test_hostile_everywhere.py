@@ -1,0 +1,69 @@
+"""The corpus of bad KBs through `chipkb search`, `chipkb export` and the app (headless).
+
+`test_hostile_validate.py` fixes the exact problems of each case; here every other way in must
+cope with the same KB: no traceback, no raw control character reaching the terminal, the valid
+part still searchable and exported, and the app open with its problems listed.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from app_pilot import ready
+from test_hostile_validate import EXPECTED, materialise
+from textual.widgets import Tree
+
+from kb.knowledge import load_kb
+from tui.app import ChipKBApp
+from tui.widgets.problems import ProblemsPanel
+
+CASES = sorted(EXPECTED)
+
+
+def chipkb(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kb", *argv], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def assert_clean_output(result: subprocess.CompletedProcess[str]) -> None:
+    assert "Traceback" not in result.stderr
+    for stream in (result.stdout, result.stderr):
+        assert "\x1b" not in stream and "\x07" not in stream and "\u202e" not in stream
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_search_finds_the_valid_part(case: str, tmp_path: Path) -> None:
+    materialise(case, tmp_path)
+    result = chipkb("search", "good vendor", "--kb", case, "--json", cwd=tmp_path)
+    assert_clean_output(result)
+    assert result.returncode == 0, result.stderr
+    assert "good-vendor" in [hit["id"] for hit in json.loads(result.stdout)["hits"]]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_export_writes_the_valid_part(case: str, tmp_path: Path) -> None:
+    materialise(case, tmp_path)
+    result = chipkb("export", "--kb", case, "--out", "vault", cwd=tmp_path)
+    assert_clean_output(result)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "vault" / "vendors" / "good-vendor.md").is_file()
+    written = {p.relative_to(tmp_path / "vault") for p in (tmp_path / "vault").rglob("*.md")}
+    valid = load_kb(tmp_path / case).entities
+    assert len(written) == len(valid) + 1  # one note per valid entity, and the index
+
+
+@pytest.mark.parametrize("case", CASES)
+async def test_app_opens_with_the_problems_listed(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    materialise(case, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    expected = [str(p) for p in load_kb(Path(case)).problems]
+    app = ChipKBApp(Path(case), poll_seconds=0)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        assert [str(p) for p in app.screen.query_one(ProblemsPanel).problems] == expected
+        assert "good-vendor" in app.kb.entities
+        tree = app.screen.query_one(Tree)
+        assert "Vendors" in str(tree.root.children[0].label)
