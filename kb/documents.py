@@ -53,7 +53,6 @@ def make_schema() -> fields.Schema:
         kind=fields.KEYWORD(**keyword),
         tags=fields.KEYWORD(**keyword),
         lang=fields.KEYWORD(**keyword),
-        refs=fields.KEYWORD(),
         year=fields.ID(),  # four digits; `kb.search` turns year:2023..2025 into the years it spans
     )
 
@@ -85,6 +84,14 @@ def facts_of(entity: Entity) -> Facts | None:
         source: Source = entity  # type: ignore[assignment]
         return {"type": "source", "year": _year(source.published), "lang": source.language.lower()}
     return None
+
+
+def refs_of(entity: Entity) -> list[str]:
+    """The ids whose facts the entity's documents use: a claim's subjects and source."""
+    if entity.type == "claim":
+        claim: Claim = entity  # type: ignore[assignment]
+        return [*claim.subjects, claim.source]
+    return []
 
 
 def documents(entity: Entity, facts: Mapping[str, Facts], file: str) -> Iterator[Document]:
@@ -163,14 +170,13 @@ def _claim(claim: Claim, facts: Mapping[str, Facts]) -> Document:
         "text": claim.excerpt,
         "title": claim.statement,
         "body": claim.excerpt,
-        "exact": _lines(names, claim.id),
+        "exact": _lines(names),
         "vendor": " ".join(dict.fromkeys(vendors)),
         "chips": " ".join(dict.fromkeys(chips)),
         "kind": claim.kind,
         "tags": " ".join(claim.tags),
         "lang": source.get("lang"),
         "year": _year(claim.date) or source.get("year"),
-        "refs": " ".join([*claim.subjects, claim.source]),
     }
 
 

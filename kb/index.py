@@ -2,10 +2,13 @@
 
 Layout, in `kb.locations.index_dir(kb_root)` (never in the KB folder, which may be read-only):
 
-- `CURRENT` names the live index folder; it is replaced atomically (a rename).
-- `ix-<token>/` holds a whoosh index and `manifest.json`: the versions it was built with, the
-  size, mtime and content hash of every KB file it reflects, the facts of each entity that other
-  entities' documents use (`kb.documents`), and the size and mtime of each index file.
+- `CURRENT` names the live index folder (a JSON string); it is replaced atomically (a rename).
+- `ix-<token>/` holds a whoosh index and two JSON files.  `manifest.json` is what every open
+  reads: the versions the index was built with, the size, mtime and content hash of every KB file
+  it reflects, and the size and mtime of each index file.  `details.json` is read only to update
+  the index: for each YAML file, the facts of its entities that other entities' documents use
+  (`kb.documents`), the ids its documents depend on, the text files it names, and whether it had
+  problems.  Both carry the same token, so a crash between writing them is noticed.
 - `lock` is taken (fcntl) by whoever writes: an incremental update or a full build.
 
 Opening is cheap when nothing changed: one walk of the KB folder comparing sizes and mtimes to the
@@ -24,8 +27,6 @@ import hashlib
 import json
 import os
 import pickle
-import secrets
-import shutil
 import struct
 import time
 import zlib
@@ -35,7 +36,6 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.query import Or, Term
 
 from kb.analysis import ANALYZER_VERSION
 from kb.locations import index_dir
@@ -44,6 +44,7 @@ SCHEMA_VERSION = 1
 #: The file suffixes of KB files, as in `kb.load` (not imported from there: it needs yaml).
 KB_SUFFIXES = (".yaml", ".yml")
 MANIFEST = "manifest.json"
+DETAILS = "details.json"
 #: How long a process waits for another one's index build before giving up.
 WAIT_SECONDS = 600.0
 #: What reading a damaged whoosh index can raise (see WHOOSH.md).
@@ -148,7 +149,7 @@ def _parse(kb_root: Path, rel: str) -> _Parsed:
     return _Parsed(loaded.entities, texts, bool(loaded.problems))
 
 
-# -- the manifest ------------------------------------------------------------------------------
+# -- the manifest and details -------------------------------------------------------------------
 
 
 def _versions() -> dict[str, int]:
@@ -166,16 +167,30 @@ def _index_files(folder: Path) -> dict[str, list[int]]:
 
 
 def _write_json(path: Path, value: object) -> None:
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    temporary = path.with_name(f".{path.name}.{os.urandom(4).hex()}")
     temporary.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
     os.replace(temporary, path)
 
 
-def merged_facts(files: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def _detail(parsed: _Parsed) -> dict[str, Any]:
+    """What details.json keeps about one YAML file."""
+    from kb.documents import facts_of, refs_of
+
+    facts: dict[str, Any] = {}
+    refs: set[str] = set()
+    for entity in parsed.entities:
+        entity_facts = facts_of(entity)
+        if entity_facts is not None:
+            facts.setdefault(entity.id, entity_facts)
+        refs.update(refs_of(entity))
+    return {"facts": facts, "refs": sorted(refs), "texts": parsed.texts, "problems": parsed.problems}
+
+
+def merged_facts(details: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Facts by entity id over all files; with a duplicate id, the first file (by path) wins."""
     facts: dict[str, dict[str, Any]] = {}
-    for rel in sorted(files):
-        for entity_id, entity_facts in files[rel]["facts"].items():
+    for rel in sorted(details):
+        for entity_id, entity_facts in details[rel]["facts"].items():
             facts.setdefault(entity_id, entity_facts)
     return facts
 
@@ -187,17 +202,23 @@ class _Changes:
     others: bool = False  # a text or other non-YAML file was added, changed or removed
     touched: bool = False  # only mtimes moved: the manifest needs the new stats, the index nothing
 
-    def __bool__(self) -> bool:
-        return bool(self.reindex or self.removed or self.others or self.touched)
+
+def _moved(manifest: dict[str, Any], scan: Scan) -> bool:
+    """Whether a file was added or removed, or its size or mtime moved: the check on every open."""
+    for kind, current in (("yaml", scan.yaml), ("other", scan.other)):
+        recorded: dict[str, dict[str, Any]] = manifest[kind]
+        if recorded.keys() != current.keys():
+            return True
+        for rel, (size, mtime) in current.items():
+            entry = recorded[rel]
+            if entry["size"] != size or entry["mtime_ns"] != mtime:
+                return True
+    return False
 
 
-def _diff(kb_root: Path, manifest: dict[str, Any], scan: Scan, *, hash_changed: bool) -> _Changes:
-    """What changed in the KB since `manifest`.
-
-    Without `hash_changed` this only says whether anything's size or mtime moved (the fast check
-    on open).  With it, a file whose stat moved is hashed and counts as changed only when its
-    content did; otherwise its manifest entry takes the new stat.
-    """
+def _diff(kb_root: Path, manifest: dict[str, Any], details: dict[str, Any], scan: Scan) -> _Changes:
+    """What changed in the KB since `manifest`: a file whose stat moved is hashed and counts as
+    changed only when its content did; otherwise its manifest entry takes the new stat."""
     changes = _Changes()
     changed_others: set[str] = set()
     for kind, current in (("yaml", scan.yaml), ("other", scan.other)):
@@ -211,8 +232,6 @@ def _diff(kb_root: Path, manifest: dict[str, Any], scan: Scan, *, hash_changed: 
             entry = recorded.get(rel)
             if entry is not None and (entry["size"], entry["mtime_ns"]) == stat:
                 continue
-            if not hash_changed:
-                return _Changes(touched=True)
             if entry is not None and entry["sha256"] == _hash(kb_root / rel):
                 entry["size"], entry["mtime_ns"] = stat
                 changes.touched = True
@@ -224,8 +243,8 @@ def _diff(kb_root: Path, manifest: dict[str, Any], scan: Scan, *, hash_changed: 
         # Re-read the files that use a changed text, and any file that had problems: it may have
         # named a text file that did not exist then.
         changes.others = True
-        for rel, entry in manifest["yaml"].items():
-            if rel in scan.yaml and (entry["problems"] or changed_others & set(entry["texts"])):
+        for rel, detail in details.items():
+            if rel in scan.yaml and (detail["problems"] or changed_others.intersection(detail["texts"])):
                 changes.reindex.add(rel)
     return changes
 
@@ -261,10 +280,25 @@ def _lock(path: Path, wait: float) -> Iterator[bool]:
 
 @dataclass
 class _Live:
-    """The index named by CURRENT, checked intact."""
+    """The index named by CURRENT, checked whole."""
 
     folder: Path
     manifest: dict[str, Any]
+
+    def details(self) -> dict[str, dict[str, Any]]:
+        """details.json's record of each YAML file; raises _Damaged when it does not fit the manifest."""
+        try:
+            details = json.loads((self.folder / DETAILS).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            raise _Damaged(f"its details cannot be read ({type(error).__name__})") from None
+        files = details.get("files") if isinstance(details, dict) else None
+        if (
+            not isinstance(files, dict)
+            or details.get("token") != self.manifest.get("token")
+            or files.keys() != self.manifest["yaml"].keys()
+        ):
+            raise _Damaged("its details do not match its manifest")
+        return files
 
 
 class SearchIndex:
@@ -282,12 +316,12 @@ class SearchIndex:
         """The index CURRENT names, after checking it is whole; raises _Damaged, or
         FileNotFoundError when there has never been one."""
         try:
-            name = (self.home / "CURRENT").read_text(encoding="utf-8").strip()
+            name = json.loads((self.home / "CURRENT").read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise
-        except (OSError, UnicodeDecodeError) as error:
-            raise _Damaged(f"its pointer file cannot be read ({error})") from None
-        if not name.startswith("ix-") or "/" in name or not (self.home / name).is_dir():
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            raise _Damaged(f"its pointer file cannot be read ({type(error).__name__})") from None
+        if not isinstance(name, str) or not name.startswith("ix-") or "/" in name or not (self.home / name).is_dir():
             raise _Damaged("its pointer file names no index folder")
         folder = self.home / name
         try:
@@ -302,7 +336,7 @@ class SearchIndex:
             actual = _index_files(folder)
         except OSError as error:
             raise _Damaged(f"its files cannot be listed ({error.strerror})") from None
-        if actual != manifest.get("index_files"):
+        if actual != manifest["index_files"]:
             raise _Damaged("its files were changed or cut short")
         return _Live(folder, manifest)
 
@@ -325,7 +359,7 @@ class SearchIndex:
         for _ in range(2):  # a second try covers a writer swapping the index as we read it
             try:
                 live = self._live()
-                if not _diff(self.kb_root, live.manifest, scan, hash_changed=False):
+                if not _moved(live.manifest, scan):
                     return self._open(live)
                 break
             except (_Damaged, FileNotFoundError):
@@ -340,14 +374,14 @@ class SearchIndex:
         try:
             live = self._live()
             unchanged = before is not None and live.folder == before.folder and live.manifest == before.manifest
-            if unchanged and not _diff(self.kb_root, live.manifest, scan, hash_changed=False):
+            if unchanged and not _moved(live.manifest, scan):
                 return None
         except (_Damaged, FileNotFoundError):
             pass
         ix = self._update(scan)
         after = self.live
         same_folder = before is not None and after is not None and after.folder == before.folder
-        if same_folder and after.manifest.get("index_files") == before.manifest.get("index_files"):  # type: ignore[union-attr]
+        if same_folder and after.manifest.get("token") == before.manifest.get("token"):  # type: ignore[union-attr]
             return None
         return ix
 
@@ -378,15 +412,17 @@ class SearchIndex:
     def _update_locked(self, scan: Scan) -> whoosh_index.Index:
         try:
             live = self._live()
+            self._clean(keep=live.folder.name)  # what a killed build left behind
         except FileNotFoundError:
             return self._build(scan)
         except _Damaged as damage:
             self.notice(f"the search index was unusable ({damage}); rebuilding it")
             return self._build(scan)
-        changes = _diff(self.kb_root, live.manifest, scan, hash_changed=True)
         try:
+            details = live.details()
+            changes = _diff(self.kb_root, live.manifest, details, scan)
             if changes.reindex or changes.removed or changes.others:
-                self._apply(live, changes, scan)
+                self._apply(live, details, changes, scan)
             elif changes.touched:
                 _write_json(live.folder / MANIFEST, live.manifest)
             return self._open(live)
@@ -394,41 +430,29 @@ class SearchIndex:
             self.notice(f"the search index was unusable ({_describe(error)}); rebuilding it")
             return self._build(scan)
 
-    def _record(self, manifest: dict[str, Any], rel: str, stat: Stat, parsed: _Parsed | None) -> None:
-        from kb.documents import facts_of
+    def _stat_entry(self, rel: str, stat: Stat) -> dict[str, Any]:
+        return {"size": stat[0], "mtime_ns": stat[1], "sha256": _hash(self.kb_root / rel)}
 
-        entry = {"size": stat[0], "mtime_ns": stat[1], "sha256": _hash(self.kb_root / rel)}
-        if parsed is not None:
-            facts = {}
-            for entity in parsed.entities:
-                entity_facts = facts_of(entity)
-                if entity_facts is not None:
-                    facts.setdefault(entity.id, entity_facts)
-            entry.update(facts=facts, texts=parsed.texts, problems=parsed.problems)
-        manifest["yaml" if parsed is not None else "other"][rel] = entry
-
-    def _apply(self, live: _Live, changes: _Changes, scan: Scan) -> None:
-        """Re-index the changed files (and the files whose documents use facts that changed)."""
+    def _apply(self, live: _Live, details: dict[str, dict[str, Any]], changes: _Changes, scan: Scan) -> None:
+        """Re-index the changed files, and the files whose documents use facts that changed."""
         from kb.documents import documents
 
         manifest = live.manifest
-        old_facts = merged_facts(manifest["yaml"])
+        old_facts = merged_facts(details)
         parsed = {rel: _parse(self.kb_root, rel) for rel in sorted(changes.reindex)}
         for rel in changes.removed:
-            del manifest["yaml"][rel]
+            del manifest["yaml"][rel], details[rel]
         for rel, result in parsed.items():
-            self._record(manifest, rel, scan.yaml[rel], result)
-        new_facts = merged_facts(manifest["yaml"])
+            details[rel] = _detail(result)
+        new_facts = merged_facts(details)
         moved = {i for i in old_facts.keys() | new_facts.keys() if old_facts.get(i) != new_facts.get(i)}
+        for rel, detail in sorted(details.items()):
+            if rel not in parsed and moved.intersection(detail["refs"]):
+                parsed[rel] = _parse(self.kb_root, rel)
+                details[rel] = _detail(parsed[rel])
+        for rel in parsed:
+            manifest["yaml"][rel] = self._stat_entry(rel, scan.yaml[rel])
         ix = whoosh_index.open_dir(str(live.folder))
-        if moved:
-            with ix.searcher() as searcher:
-                query = Or([Term("refs", entity_id) for entity_id in sorted(moved)])
-                users = {hit["file"] for hit in searcher.search(query, limit=None)}
-            for rel in sorted(users - parsed.keys() - changes.removed):
-                if rel in scan.yaml:
-                    parsed[rel] = _parse(self.kb_root, rel)
-                    self._record(manifest, rel, scan.yaml[rel], parsed[rel])
         writer = ix.writer(timeout=WAIT_SECONDS, delay=0.05)
         try:
             for rel in sorted(changes.removed | parsed.keys()):
@@ -442,32 +466,38 @@ class SearchIndex:
             writer.cancel()
             raise
         recorded = manifest["other"]
-        manifest["other"] = {}
-        for rel, stat in scan.other.items():
-            entry = recorded.get(rel)
-            if entry is not None and (entry["size"], entry["mtime_ns"]) == stat:
-                manifest["other"][rel] = entry
-            else:
-                self._record(manifest, rel, stat, None)
+        manifest["other"] = {
+            rel: recorded[rel]
+            if rel in recorded and (recorded[rel]["size"], recorded[rel]["mtime_ns"]) == stat
+            else self._stat_entry(rel, stat)
+            for rel, stat in scan.other.items()
+        }
+        manifest["token"] = os.urandom(6).hex()
         manifest["doc_count"] = ix.doc_count()
         manifest["index_files"] = _index_files(live.folder)
+        _write_json(live.folder / DETAILS, {"token": manifest["token"], "files": details})
         _write_json(live.folder / MANIFEST, manifest)
 
     def _build(self, scan: Scan) -> whoosh_index.Index:
         """Build the whole index in a new folder and swap it in; the caller holds the lock."""
+        import shutil
+
         from kb.documents import documents, make_schema
 
-        token = secrets.token_hex(6)
+        token = os.urandom(6).hex()
         building = self.home / f"tmp-{token}"
         building.mkdir(parents=True)
         try:
-            manifest: dict[str, Any] = {"versions": _versions(), "kb_root": str(self.kb_root), "yaml": {}, "other": {}}
             parsed = {rel: _parse(self.kb_root, rel) for rel in sorted(scan.yaml)}
-            for rel, result in parsed.items():
-                self._record(manifest, rel, scan.yaml[rel], result)
-            for rel, stat in scan.other.items():
-                self._record(manifest, rel, stat, None)
-            facts = merged_facts(manifest["yaml"])
+            details = {rel: _detail(result) for rel, result in parsed.items()}
+            manifest: dict[str, Any] = {
+                "versions": _versions(),
+                "kb_root": str(self.kb_root),
+                "token": token,
+                "yaml": {rel: self._stat_entry(rel, stat) for rel, stat in scan.yaml.items()},
+                "other": {rel: self._stat_entry(rel, stat) for rel, stat in scan.other.items()},
+            }
+            facts = merged_facts(details)
             ix = whoosh_index.create_in(str(building), make_schema())
             writer = ix.writer(limitmb=256)
             for rel in sorted(parsed):
@@ -477,20 +507,22 @@ class SearchIndex:
             writer.commit()
             manifest["doc_count"] = ix.doc_count()
             manifest["index_files"] = _index_files(building)
+            _write_json(building / DETAILS, {"token": token, "files": details})
             _write_json(building / MANIFEST, manifest)
             folder = self.home / f"ix-{token}"
             os.rename(building, folder)
+            building = folder
+            _write_json(self.home / "CURRENT", folder.name)
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
             raise
-        pointer = self.home / f".CURRENT.{token}"
-        pointer.write_text(folder.name, encoding="utf-8")
-        os.replace(pointer, self.home / "CURRENT")
         self._clean(keep=folder.name)
         return self._open(_Live(folder, manifest))
 
     def _clean(self, keep: str) -> None:
         """Remove old index folders and half builds; readers that have one open keep their files."""
+        import shutil
+
         for entry in os.scandir(self.home):
             if entry.is_dir() and entry.name != keep and entry.name.startswith(("ix-", "tmp-")):
                 shutil.rmtree(entry.path, ignore_errors=True)

@@ -73,7 +73,7 @@ def test_the_index_lives_in_the_cache_folder_and_nothing_is_written_into_the_kb(
     assert ids(kb_root, "推論") == ["c-inference-cost", "c-vertical", "ja-article"]
     home = index_dir(kb_root)
     assert home.is_relative_to(Path(os.environ["CHIPKB_CACHE_DIR"]))
-    live = home / (home / "CURRENT").read_text(encoding="utf-8")
+    live = home / json.loads((home / "CURRENT").read_text(encoding="utf-8"))
     manifest = json.loads((live / "manifest.json").read_text(encoding="utf-8"))
     assert set(manifest["yaml"]) == {
         "vendors.yaml",
@@ -83,12 +83,15 @@ def test_the_index_lives_in_the_cache_folder_and_nothing_is_written_into_the_kb(
         "claims/more.yaml",
     }
     assert set(manifest["other"]) == {"sources/en-report.md"}
-    assert manifest["yaml"]["sources/sources.yaml"]["texts"] == ["sources/en-report.md"]
-    assert manifest["yaml"]["chips.yaml"]["facts"]["trn1"] == {
+    details = json.loads((live / "details.json").read_text(encoding="utf-8"))
+    assert details["token"] == manifest["token"]
+    assert details["files"]["sources/sources.yaml"]["texts"] == ["sources/en-report.md"]
+    assert details["files"]["chips.yaml"]["facts"]["trn1"] == {
         "type": "chip",
         "vendor": "example-cloud",
         "names": ["Trainium", "Trn1"],
     }
+    assert details["files"]["claims/more.yaml"]["refs"] == ["en-report", "trn1"]
     assert listing(kb_root) == before
 
 
@@ -178,7 +181,7 @@ def test_refresh_says_whether_anything_changed(kb_root: Path) -> None:
 
 def live_folder(kb_root: Path) -> Path:
     home = index_dir(kb_root)
-    return home / (home / "CURRENT").read_text(encoding="utf-8")
+    return home / json.loads((home / "CURRENT").read_text(encoding="utf-8"))
 
 
 def segment(kb_root: Path) -> Path:
@@ -216,6 +219,15 @@ def test_a_damaged_index_is_rebuilt_with_one_line_of_notice(kb_root: Path, damag
     notices.clear()
     assert ids(kb_root, "垂直統合", notices) == ["c-vertical", "ja-article"]
     assert notices == []
+
+
+def test_details_that_do_not_fit_the_manifest_are_noticed_when_the_kb_changes(kb_root: Path) -> None:
+    SearchIndex(kb_root).open()
+    (live_folder(kb_root) / "details.json").write_text('{"token": "old", "files": {}}', encoding="utf-8")
+    rewrite(kb_root / "claims/more.yaml", MORE_CLAIMS.replace("benchmark compares", "bake-off compares"))
+    notices: list[str] = []
+    assert ids(kb_root, "bake-off", notices) == ["c-benchmark"]
+    assert notices == ["the search index was unusable (its details do not match its manifest); rebuilding it"]
 
 
 def test_an_index_made_by_another_version_is_rebuilt(kb_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:

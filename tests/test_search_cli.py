@@ -121,7 +121,7 @@ def test_a_damaged_index_is_rebuilt_with_a_notice_and_the_search_answers(
 ) -> None:
     assert run(capsys, "search", "--kb", str(kb_root), "MI300X")[0] == 0
     home = index_dir(kb_root)
-    segment = next((home / (home / "CURRENT").read_text(encoding="utf-8")).glob("*.seg"))
+    segment = next((home / json.loads((home / "CURRENT").read_text(encoding="utf-8"))).glob("*.seg"))
     segment.write_bytes(b"\0" * 100)
     code, out, err = run(capsys, "search", "--kb", str(kb_root), "MI300X")
     assert code == 0 and out.startswith("chip\tmi300x\t")

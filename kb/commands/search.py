@@ -64,6 +64,9 @@ def run(args: argparse.Namespace) -> int:
     except QueryError as error:
         _say(f"error: {error}")
         return 2
+    except (IndexBusy, OSError) as error:  # a damaged index found while searching could not be rebuilt
+        _say(str(error) if isinstance(error, IndexBusy) else f"cannot rebuild the search index: {error.strerror}")
+        return 1
     finally:
         engine.close()
     if args.json:
