@@ -19,6 +19,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import secrets
 import stat
 from collections.abc import Sequence
@@ -32,6 +33,8 @@ from kb.notes import comparison_note, comparison_path, entity_note, index_note, 
 from kb.schema import SLUG
 
 MANIFEST = ".chipkb-export.json"
+_TOKEN_BYTES = 8
+_TEMPORARY = re.compile(rf"\..+\.[0-9a-f]{{{2 * _TOKEN_BYTES}}}\.tmp\Z")
 _MANIFEST_FORMAT = 1
 
 
@@ -163,7 +166,7 @@ class _Folder:
         """Replace the file atomically: a temporary file beside it, fsynced, then renamed over it."""
         parent = self.folder(parts[:-1], create=True)
         assert parent is not None  # create=True always gives a folder or raises
-        temporary = f".{parts[-1]}.{secrets.token_hex(8)}.tmp"
+        temporary = f".{parts[-1]}.{secrets.token_hex(_TOKEN_BYTES)}.tmp"
         try:
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666, dir_fd=parent)
             try:
@@ -181,11 +184,18 @@ class _Folder:
         self.touched.add(parts[:-1])
 
     def sync(self) -> None:
-        """Flush the folders whose entries changed, so the renames survive a crash."""
+        """Flush the folders whose entries changed, so the renames survive a crash.
+
+        A temporary file left in one of them by an export that was killed mid-write is removed
+        first: its note was not replaced then, so this export rewrote it and touched its folder.
+        """
         for parts in sorted(self.touched):
             fd = self.fds.get(parts)
             if fd is not None:
                 try:
+                    for name in os.listdir(fd):
+                        if _TEMPORARY.match(name):
+                            os.unlink(name, dir_fd=fd)
                     os.fsync(fd)
                 except OSError as error:
                     raise ExportError(f"cannot write {self.shown(parts)}: {error.strerror}") from None

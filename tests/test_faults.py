@@ -4,6 +4,7 @@ line and leaves no partial files."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -145,3 +146,25 @@ def test_a_full_disk_during_export_is_one_line_and_no_partial_files(synthetic_kb
         assert [p for p in disk.rglob("*.tmp")] == []
     finally:
         subprocess.run(["umount", str(disk)], check=True)
+
+
+def test_an_export_sweeps_up_the_temporary_file_a_killed_export_left(tmp_path: Path) -> None:
+    from kb.export import export_notes
+    from kb.knowledge import load_kb
+    from tests.conftest import FIXTURES
+
+    kb = load_kb(FIXTURES / "mini_kb")
+    vault = tmp_path / "vault"
+    export_notes(kb, vault)
+    note = vault / "chips" / "trainium.md"
+    whole = note.read_bytes()
+    # What a kill between writing the temporary file and renaming it leaves behind:
+    (vault / "chips" / ".trainium.md.0123456789abcdef.tmp").write_bytes(whole[:10])
+    note.write_bytes(b"")  # and the note not yet replaced (an older export's empty note stands in)
+    manifest = json.loads((vault / ".chipkb-export.json").read_text(encoding="utf-8"))
+    manifest["notes"]["chips/trainium.md"] = hashlib.sha256(b"").hexdigest()
+    (vault / ".chipkb-export.json").write_text(json.dumps(manifest), encoding="utf-8")
+    report = export_notes(kb, vault)
+    assert "trainium.md" in [p.name for p in report.written]
+    assert note.read_bytes() == whole
+    assert sorted(p.name for p in (vault / "chips").iterdir()) == ["trainium.md"]
