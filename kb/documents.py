@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # kb.model is not imported at run time: `chipkb search` needs
     from kb.model import Chip, Claim, Entity, Source, Vendor
 
 #: The free-text fields a plain query word is looked up in.
-TEXT_FIELDS = ("title", "body", "exact")
+TEXT_FIELDS = ("body", "exact")
 #: Filter fields as the user types them, and the index field each one searches.
 FILTERS = {"type": "type", "vendor": "vendor", "chip": "chips", "kind": "kind", "tag": "tags", "lang": "lang"}
 
@@ -45,9 +45,11 @@ def make_schema() -> fields.Schema:
         text=fields.STORED(),
         passage=fields.STORED(),
         line=fields.STORED(),
-        title=fields.TEXT(analyzer=ChipTokenizer(stem=True), field_boost=2.0, multitoken_query="phrase"),
+        # All the text, titles and names included, stemmed.  (A separate, boosted title field was
+        # tried: every word then costs whoosh two posting lists at query time, for little.)
         body=fields.TEXT(analyzer=ChipTokenizer(stem=True), multitoken_query="phrase"),
-        exact=fields.TEXT(analyzer=ChipTokenizer(stem=False), field_boost=1.5, multitoken_query="phrase"),
+        # Names (and a claim's subjects' names) as written, unstemmed: they rank name matches first.
+        exact=fields.TEXT(analyzer=ChipTokenizer(stem=False), field_boost=2.0, multitoken_query="phrase"),
         vendor=fields.KEYWORD(**keyword),
         chips=fields.KEYWORD(**keyword),
         kind=fields.KEYWORD(**keyword),
@@ -113,8 +115,7 @@ def _vendor(vendor: Vendor) -> Document:
     return {
         "label": vendor.name,
         "text": _lines(vendor.summary, vendor.strategy) or vendor.name,
-        "title": _lines(names),
-        "body": _lines(vendor.summary, vendor.strategy, vendor.country, vendor.kind),
+        "body": _lines(names, vendor.summary, vendor.strategy, vendor.country, vendor.kind),
         "exact": _lines(names, vendor.id),
         "vendor": " ".join(filter(None, (vendor.id, vendor.parent))),
         "kind": vendor.kind,
@@ -148,8 +149,7 @@ def _chip(chip: Chip) -> Document:
     return {
         "label": chip.name,
         "text": details or chip.name,
-        "title": _lines(names),
-        "body": details,
+        "body": _lines(names, details),
         "exact": _lines(names, chip.id, chip.family),
         "vendor": " ".join(filter(None, (chip.vendor, chip.foundry))),
         "chips": " ".join(dict.fromkeys([chip.id, *(slug(n) for n in names)])),
@@ -168,8 +168,7 @@ def _claim(claim: Claim, facts: Mapping[str, Facts]) -> Document:
     return {
         "label": claim.statement,
         "text": claim.excerpt,
-        "title": claim.statement,
-        "body": claim.excerpt,
+        "body": _lines(claim.statement, claim.excerpt),
         "exact": _lines(names),
         "vendor": " ".join(dict.fromkeys(vendors)),
         "chips": " ".join(dict.fromkeys(chips)),
@@ -192,8 +191,7 @@ def _source(source: Source) -> Iterator[Document]:
     yield {
         **common,
         "text": _lines(source.publisher, source.author, source.published, source.url) or source.title,
-        "title": source.title,
-        "body": _lines(source.publisher, source.author),
+        "body": _lines(source.title, source.publisher, source.author),
         "exact": _lines(source.title, source.id),
     }
     for number, (line, paragraph) in enumerate(paragraphs(source.text), start=1):

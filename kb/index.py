@@ -40,11 +40,14 @@ from whoosh import index as whoosh_index
 from kb.analysis import ANALYZER_VERSION
 from kb.locations import index_dir
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: The file suffixes of KB files, as in `kb.load` (not imported from there: it needs yaml).
 KB_SUFFIXES = (".yaml", ".yml")
 MANIFEST = "manifest.json"
 DETAILS = "details.json"
+#: Memory whoosh's writer may fill before it sorts postings out to disk (a full build's peak
+#: memory is about twice this, plus the KB's claims held until every file is read).
+WRITER_MB = 128
 #: How long a process waits for another one's index build before giving up.
 WAIT_SECONDS = 600.0
 #: What reading a damaged whoosh index can raise (see WHOOSH.md).
@@ -482,14 +485,12 @@ class SearchIndex:
         """Build the whole index in a new folder and swap it in; the caller holds the lock."""
         import shutil
 
-        from kb.documents import documents, make_schema
+        from kb.documents import documents, make_schema, refs_of
 
         token = os.urandom(6).hex()
         building = self.home / f"tmp-{token}"
         building.mkdir(parents=True)
         try:
-            parsed = {rel: _parse(self.kb_root, rel) for rel in sorted(scan.yaml)}
-            details = {rel: _detail(result) for rel, result in parsed.items()}
             manifest: dict[str, Any] = {
                 "versions": _versions(),
                 "kb_root": str(self.kb_root),
@@ -497,13 +498,27 @@ class SearchIndex:
                 "yaml": {rel: self._stat_entry(rel, stat) for rel, stat in scan.yaml.items()},
                 "other": {rel: self._stat_entry(rel, stat) for rel, stat in scan.other.items()},
             }
-            facts = merged_facts(details)
             ix = whoosh_index.create_in(str(building), make_schema())
-            writer = ix.writer(limitmb=256)
-            for rel in sorted(parsed):
-                for entity in parsed.pop(rel).entities:
-                    for doc in documents(entity, facts, rel):
-                        writer.add_document(**doc)
+            writer = ix.writer(limitmb=WRITER_MB)
+            # One pass over the files: what needs no other entity's facts is indexed at once, the
+            # rest (claims) waits, slimmed, until every file's facts are known.
+            details: dict[str, dict[str, Any]] = {}
+            waiting: list[tuple[str, Any]] = []
+            for rel in sorted(scan.yaml):
+                result = _parse(self.kb_root, rel)
+                details[rel] = _detail(result)
+                for entity in result.entities:
+                    if refs_of(entity):
+                        entity.where.clear()
+                        waiting.append((rel, entity))
+                    else:
+                        for doc in documents(entity, {}, rel):
+                            writer.add_document(**doc)
+            facts = merged_facts(details)
+            for rel, entity in waiting:
+                for doc in documents(entity, facts, rel):
+                    writer.add_document(**doc)
+            del waiting
             writer.commit()
             manifest["doc_count"] = ix.doc_count()
             manifest["index_files"] = _index_files(building)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from whoosh import query as wq
@@ -166,9 +167,15 @@ def _plain_words(text: str) -> str:
 # -- running -----------------------------------------------------------------------------------
 
 
-def _single_cjk_to_prefix(query: wq.Query) -> wq.Query:
-    """A lone CJK character becomes a prefix query: only the last character of a run is indexed
-    alone (kb.analysis), every other one starts a bigram."""
+def _rewrite(query: wq.Query) -> wq.Query:
+    """Two changes to what whoosh parsed.  A lone CJK character becomes a prefix query: only the
+    last character of a run is indexed alone (kb.analysis), every other one starts a bigram.  A
+    fuzzy term keeps its first letter (`bandwith~` looks for one edit after the b): whoosh's
+    fuzzy search walks the whole vocabulary otherwise, about ten times slower."""
+    if isinstance(query, wq.FuzzyTerm):
+        if query.prefixlength == 0:
+            query.prefixlength = 1
+        return query
     if isinstance(query, wq.Term) and query.fieldname in TEXT_FIELDS:
         text = query.text
         if isinstance(text, str) and _is_cjk_char(text):
@@ -177,7 +184,34 @@ def _single_cjk_to_prefix(query: wq.Query) -> wq.Query:
             prefix.endchar = getattr(query, "endchar", None)
             return prefix
         return query
-    return query.apply(_single_cjk_to_prefix)
+    return query.apply(_rewrite)
+
+
+class _Expanded:
+    """The indexed terms each wildcard, prefix and fuzzy leaf stands for, found once per search
+    (whoosh would otherwise walk the vocabulary again for the search, the highlights and the
+    unmatched terms)."""
+
+    def __init__(self, reader: object) -> None:
+        self.reader = reader
+        self.found: dict[int, list[tuple[str, str]]] = {}
+
+    def terms(self, leaf: wq.Query) -> list[tuple[str, str]]:
+        if id(leaf) not in self.found:
+            self.found[id(leaf)] = [
+                (fieldname, text.decode("utf-8") if isinstance(text, bytes) else str(text))
+                for fieldname, text in leaf.existing_terms(self.reader, phrases=True, expand=True)  # type: ignore[arg-type]
+            ]
+        return self.found[id(leaf)]
+
+    def query(self, query: wq.Query) -> wq.Query:
+        """`query` with each multi-term leaf replaced by the terms it stands for."""
+        if isinstance(query, wq.MultiTerm) and not isinstance(query, wq.Every):
+            terms = [wq.Term(fieldname, text, boost=query.boost) for fieldname, text in self.terms(query)]
+            return wq.Or(terms) if terms else wq.NullQuery
+        if query.is_leaf():
+            return query
+        return query.apply(self.query)
 
 
 @dataclass
@@ -215,7 +249,7 @@ def snippet(
     highlighted stretch, whitespace collapsed and control characters made visible, with the
     spans' places in the result."""
     begin, end = 0, len(text)
-    if width is not None and len(_SPACE.sub(" ", text.strip())) > width:
+    if width is not None and len(text) > width and len(_SPACE.sub(" ", text.strip())) > width:
         best = (0, 0)
         for start, _ in spans or [(0, 0)]:
             window = max(0, start - _CONTEXT_BEFORE)
@@ -227,28 +261,22 @@ def snippet(
         if begin and space != -1 and not any(begin <= s <= space for s, _ in spans):
             begin = space + 1  # start at a word, not inside one
         end = min(len(text), begin + width)
-    out: list[str] = [_ELLIPSIS] if begin > 0 else []
-    length = len(out[0]) if out else 0
+    inside = [(max(s, begin), min(e, end)) for s, e in spans if s < end and e > begin]
+    cuts = sorted({begin, end, *(point for span in inside for point in span)})
+    starts, ends = {s for s, _ in inside}, {e for _, e in inside}
+    out = _ELLIPSIS if begin > 0 else ""
     marks: list[tuple[int, int]] = []
-    starts = {s: e for s, e in spans if begin <= s < end}
-    open_end: int | None = None
-    open_at = 0
-    for i in range(begin, end):
-        if i in starts:
-            open_end, open_at = starts[i], length
-        char = text[i]
-        if char.isspace():
-            if length and not out[-1].endswith(" "):
-                out.append(" ")
-                length += 1
-        else:
-            shown = visible(char)
-            out.append(shown)
-            length += len(shown)
-        if open_end is not None and i + 1 >= min(open_end, end):
-            marks.append((open_at, length))
-            open_end = None
-    result = "".join(out).rstrip()
+    opened = 0
+    for a, b in pairwise(cuts):
+        piece = _SPACE.sub(" ", text[a:b])
+        if piece.startswith(" ") and (not out or out.endswith(" ")):
+            piece = piece[1:]
+        if a in starts:
+            opened = len(out)
+        out += visible(piece)
+        if b in ends:
+            marks.append((opened, len(out)))
+    result = out.rstrip()
     if end < len(text):
         result += _ELLIPSIS
     return result, tuple((s, min(e, len(result))) for s, e in marks if s < len(result))
@@ -302,7 +330,7 @@ class SearchEngine:
                 raise QueryError(f"cannot read the query {text!r}; try plain words") from None
         if parsed is wq.NullQuery or not any(leaf.field() is not None for leaf in parsed.leaves()):
             raise QueryError(f"nothing to search for in {text.strip()!r}: it has no words")
-        return _single_cjk_to_prefix(parsed)
+        return _rewrite(parsed)
 
     def search(self, query: str, *, type: str | None = None, limit: int = 20) -> SearchResults:
         parsed = self.parse(query)
@@ -320,9 +348,11 @@ class SearchEngine:
 
     def _run(self, query: str, parsed: wq.Query, limit: int) -> SearchResults:
         searcher = self._searcher
-        results = searcher.search(parsed, limit=max(1, limit))
+        expanded = _Expanded(searcher.reader())
+        # optimize=False scores every match, so the total is exact without counting again
+        results = searcher.search(expanded.query(parsed), limit=max(1, limit), optimize=False)
         total = len(results)
-        highlighter = self._highlighter(parsed)
+        highlighter = self._highlighter(parsed, expanded)
         hits = []
         for hit in results[:limit]:
             stored = hit.fields()
@@ -342,50 +372,48 @@ class SearchEngine:
                     title_highlights=title_marks,
                 )
             )
-        unmatched = self._unmatched(parsed, run_phrases=total == 0)
+        unmatched = self._unmatched(parsed, expanded, run_phrases=total == 0)
         suggestions = self._suggestions(parsed, unmatched) if unmatched else {}
         return SearchResults(query, total, hits, unmatched, suggestions)
 
-    def _highlighter(self, parsed: wq.Query) -> _Highlighter:
+    def _highlighter(self, parsed: wq.Query, expanded: _Expanded) -> _Highlighter:
         highlighter = _Highlighter()
-        reader = self._searcher.reader()
         for leaf in (leaf for group in _user_terms(parsed) for leaf in group):
             if leaf.field() not in TEXT_FIELDS:
                 continue
             if isinstance(leaf, wq.Prefix) and _is_cjk_char(str(leaf.text)):
                 highlighter.chars.add(str(leaf.text))
                 continue
-            for fieldname, term in leaf.existing_terms(reader, phrases=True, expand=True):
-                word = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+            for fieldname, word in expanded.terms(leaf):
                 (highlighter.exact if fieldname == "exact" else highlighter.stemmed).add(word)
         return highlighter
 
-    def _unmatched(self, parsed: wq.Query, *, run_phrases: bool) -> list[str]:
+    def _unmatched(self, parsed: wq.Query, expanded: _Expanded, *, run_phrases: bool) -> list[str]:
         """The query's terms, as the user would recognise them, that match no document at all.
 
         A phrase whose words all exist is searched only when `run_phrases` (the query found
         nothing); otherwise it counts as matched, which keeps a query with hits fast.
         """
-        reader = self._searcher.reader()
         unmatched = []
         for leaves in _user_terms(parsed):
-            if not any(self._matches_any(leaf, reader, run_phrases) for leaf in leaves):
+            if not any(self._matches_any(leaf, expanded, run_phrases) for leaf in leaves):
                 term = _shown(leaves)
                 if term not in unmatched:
                     unmatched.append(term)
         return unmatched
 
-    def _matches_any(self, leaf: wq.Query, reader: object, run_phrases: bool) -> bool:
+    def _matches_any(self, leaf: wq.Query, expanded: _Expanded, run_phrases: bool) -> bool:
+        reader = self._searcher.reader()
         if isinstance(leaf, wq.Every):
-            return bool(reader.doc_count())  # type: ignore[attr-defined]
+            return bool(reader.doc_count())
         if isinstance(leaf, wq.Term):
-            return bool(reader.doc_frequency(leaf.fieldname, leaf.text))  # type: ignore[attr-defined]
+            return bool(reader.doc_frequency(leaf.fieldname, leaf.text))
         if isinstance(leaf, wq.Phrase):
-            words_exist = all(reader.doc_frequency(leaf.fieldname, w) for w in leaf.words)  # type: ignore[attr-defined]
+            words_exist = all(reader.doc_frequency(leaf.fieldname, w) for w in leaf.words)
             if not words_exist or not run_phrases:
                 return words_exist
             return bool(self._searcher.search(leaf, limit=1).scored_length())
-        return any(True for _ in leaf.existing_terms(reader, expand=True))  # type: ignore[arg-type]
+        return bool(expanded.terms(leaf))
 
     def _suggestions(self, parsed: wq.Query, unmatched: list[str]) -> dict[str, list[str]]:
         """For each unmatched term (or each unknown word of an unmatched phrase), the nearest

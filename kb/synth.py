@@ -38,43 +38,210 @@ FAMILIES = ("Nimbus", "Quill", "Torrent", "Zephyr", "Kestrel", "Lumen", "Vireo",
 CHIP_KINDS = ("training-accelerator", "inference-accelerator", "gpu", "cpu", "accelerator")
 CLAIM_KINDS = ("fact", "vendor-claim", "analysis", "forecast")
 TAGS = ("supply-chain", "cost", "inference", "training", "power", "memory", "roadmap", "software")
-WORKLOADS = ("training", "inference", "recommendation", "search ranking", "speech recognition", "video analytics")
+WORKLOADS = (
+    "training",
+    "inference",
+    "recommendation",
+    "search ranking",
+    "speech recognition",
+    "video analytics",
+    "fraud detection",
+    "translation",
+)
 MEMORIES = ("HBM3", "HBM2e", "HBM3e", "LPDDR5")
 LINKS = ("mesh", "torus", "optical", "switched")
-JA_WORKLOADS = ("推論", "トレーニング", "学習", "レコメンド", "音声認識", "画像解析")
 
-EN_SENTENCES = (
-    "{vendor} says the {chip} cuts the cost of {workload} by {n} percent against rented GPUs.",
-    "The {chip} pairs {memory} memory with a {link} interconnect built for {workload} clusters.",
-    "Owning the silicon gives {vendor} control of its supply chain from design to data centre.",
-    "Analysts expect {vendor} to ship {n} thousand {chip} units for {workload} next year.",
-    "Memory bandwidth, not raw compute, limits the {chip} on large {workload} jobs.",
-    "{vendor} trains its own models on the {chip} before it offers the chip to customers.",
-    "Power per rack is the constraint that shaped the {chip}, according to {vendor} engineers.",
-    "Vertical integration lets {vendor} tune the compiler, the chip and the network together.",
-    "Customers moving {workload} to the {chip} report lower latency at the same throughput.",
-    "The software stack, more than the chip, decides how fast teams adopt the {chip}.",
+# Sentences are put together from these pools (a few hundred words, each noun in about one
+# sentence in fifty), so that a query word matches a realistic share of the KB rather than a
+# fixed template's every copy.
+EN_SUBJECTS = (
+    "{vendor}",
+    "The {chip}",
+    "Analysts at {vendor}",
+    "{vendor} engineers",
+    "Customers of {vendor}",
+    "Teams using the {chip}",
+    "Investors in {vendor}",
+    "Rivals of {vendor}",
 )
-JA_SENTENCES = (
-    "{vendor}は{chip}で{workload}のコストを{n}割削減したと説明している。",
-    "{chip}はトレーニング向けに設計され、電力効率が前世代より{n}倍向上した。",
-    "垂直統合によって{vendor}は半導体の供給網を自社で管理できる。",
-    "データセンターの消費電力を抑えるため、{vendor}は自社開発のチップに投資を続けている。",
-    "{chip}の量産は来年に始まる見込みだと業界関係者は話す。",
-    "推論チップの需要は{workload}の普及とともに急速に伸びている。",
-    "{vendor}は{chip}を使って自社のモデルを{workload}し、その後で顧客に提供する。",
-    "メモリ帯域が{chip}の性能を左右するという指摘もある。",
-    "ソフトウェアの使いやすさが{chip}の採用を決めると{vendor}は考えている。",
-    "クラウド事業者はGPUへの依存を減らすために独自のAIチップを開発している。",
+EN_VERBS = (
+    "improves",
+    "lowers",
+    "doubles",
+    "limits",
+    "shapes",
+    "funds",
+    "tunes",
+    "benchmarks",
+    "ships",
+    "reports",
+    "expects",
+    "questions",
+    "measures",
+    "prices",
+    "trains",
+    "serves",
+    "delays",
+    "accelerates",
+    "simplifies",
+    "replaces",
+    "extends",
+    "cuts",
+    "raises",
+    "targets",
+    "compares",
 )
-STATEMENTS = (
-    "{vendor} claims the {chip} lowers the cost of {workload}.",
-    "The {chip} is designed for {workload} at data-centre scale.",
-    "{vendor} builds its own chips to control its supply chain.",
-    "Memory bandwidth limits the {chip} on large {workload} jobs.",
-    "{vendor} expects demand for {workload} chips to keep growing.",
-    "Vertical integration lets {vendor} tune chip, compiler and network together.",
+EN_ADJECTIVES = (
+    "the",
+    "its",
+    "a new",
+    "the whole",
+    "a cheaper",
+    "a faster",
+    "the next",
+    "a shared",
+    "an open",
+    "a custom",
+    "the annual",
+    "a larger",
+    "a smaller",
+    "the current",
+    "a second",
 )
+EN_NOUNS = (
+    "memory bandwidth",
+    "supply chain",
+    "inference cost",
+    "training throughput",
+    "power budget",
+    "compiler stack",
+    "rack density",
+    "network fabric",
+    "wafer supply",
+    "chip roadmap",
+    "software ecosystem",
+    "tail latency",
+    "model quality",
+    "data centre",
+    "cooling design",
+    "advanced packaging",
+    "HBM supply",
+    "token price",
+    "interconnect bandwidth",
+    "die size",
+    "foundry contract",
+    "developer tools",
+    "cluster size",
+    "energy bill",
+    "capital spending",
+    "design team",
+    "instance pricing",
+    "vertical integration",
+    "GPU dependence",
+    "yield",
+    "performance per watt",
+    "export rules",
+    "kernel library",
+    "checkpoint speed",
+    "fault tolerance",
+    "scheduling policy",
+    "sparsity support",
+    "numeric format",
+    "launch date",
+    "order backlog",
+    "gross margin",
+    "retail price",
+    "benchmark result",
+    "migration path",
+    "vendor lock-in",
+    "open standard",
+    "reference design",
+    "test chip",
+    "production volume",
+    "silicon budget",
+)
+EN_TAILS = (
+    "",
+    " for {workload}",
+    " by {n} percent",
+    " according to {vendor}",
+    " with {memory} memory",
+    " over a {link} interconnect",
+    " this year",
+    " for its largest customers",
+)
+JA_SUBJECTS = (
+    "{vendor}",
+    "{chip}",
+    "業界関係者",
+    "アナリスト",
+    "クラウド事業者",
+    "{vendor}の技術者",
+    "顧客企業",
+    "開発チーム",
+)
+JA_MODIFIERS = ("", "", "{workload}向けの", "次世代の", "自社の", "大幅な", "全社的な", "新しい")
+JA_NOUNS = (
+    "推論コスト",
+    "トレーニング性能",
+    "垂直統合",
+    "供給網",
+    "電力効率",
+    "メモリ帯域",
+    "消費電力",
+    "量産計画",
+    "開発費",
+    "ソフトウェア基盤",
+    "半導体設計",
+    "データセンター",
+    "冷却方式",
+    "実装技術",
+    "歩留まり",
+    "演算性能",
+    "推論チップ",
+    "学習時間",
+    "調達戦略",
+    "製造委託",
+    "価格競争力",
+    "自社開発",
+    "導入事例",
+    "処理速度",
+    "通信帯域",
+    "省電力化",
+    "大規模言語モデル",
+    "生成AI",
+    "画像認識",
+    "音声認識",
+    "在庫",
+    "納期",
+    "関税",
+    "人材",
+    "特許",
+    "設計思想",
+    "競争優位",
+    "収益性",
+    "GPUへの依存",
+    "クラウド料金",
+)
+JA_VERBS = (
+    "改善した",
+    "重視している",
+    "見直した",
+    "強化する",
+    "説明した",
+    "発表した",
+    "検証している",
+    "削減した",
+    "優先する",
+    "評価した",
+    "懸念している",
+    "公開した",
+    "拡大する",
+    "計画している",
+    "比較した",
+)
+JA_ENDINGS = ("", "", "と話す", "と説明している", "という")
+JA_WORKLOADS = ("推論", "トレーニング", "学習", "レコメンド", "音声認識", "画像解析", "翻訳", "検索")
 
 
 @dataclass
@@ -114,17 +281,22 @@ class _Writer:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    def sentence(self, language: str) -> str:
-        chip = self.rng.choice(self.chips)
-        templates = JA_SENTENCES if language == "ja" else EN_SENTENCES
-        workloads = JA_WORKLOADS if language == "ja" else WORKLOADS
-        return self.rng.choice(templates).format(
+    def sentence(self, language: str, chip: Chip | None = None) -> str:
+        chip = chip or self.rng.choice(self.chips)
+        pick = self.rng.choice
+        if language == "ja":
+            text = f"{pick(JA_SUBJECTS)}は{pick(JA_MODIFIERS)}{pick(JA_NOUNS)}を{pick(JA_VERBS)}{pick(JA_ENDINGS)}。"
+            workloads = JA_WORKLOADS
+        else:
+            text = f"{pick(EN_SUBJECTS)} {pick(EN_VERBS)} {pick(EN_ADJECTIVES)} {pick(EN_NOUNS)}{pick(EN_TAILS)}."
+            workloads = WORKLOADS
+        return text.format(
             vendor=chip.vendor_name,
             chip=chip.name,
-            workload=self.rng.choice(workloads),
-            n=self.rng.randint(2, 9),
-            memory=self.rng.choice(MEMORIES),
-            link=self.rng.choice(LINKS),
+            workload=pick(workloads),
+            n=self.rng.randint(2, 60),
+            memory=pick(MEMORIES),
+            link=pick(LINKS),
         )
 
     def vendors(self) -> None:
@@ -208,9 +380,7 @@ class _Writer:
                 source = self.sources[number // CLAIMS_PER_SOURCE]
                 excerpt = self.rng.choice(self.rng.choice(source.paragraphs))
                 chip = self.rng.choice(self.chips)
-                statement = self.rng.choice(STATEMENTS).format(
-                    vendor=chip.vendor_name, chip=chip.name, workload=self.rng.choice(WORKLOADS)
-                )
+                statement = self.sentence("en", chip)
                 tags = self.rng.sample(TAGS, 2)
                 lines += [
                     f"  - id: synth-claim-{number:07d}",

@@ -1,0 +1,247 @@
+"""How fast the search index builds, keeps fresh and answers, on synthetic KBs.
+
+    python benchmarks/bench_search.py [--sizes 1000 10000] [--with-100k] [--runs 11] [--repeat 50]
+                                      [--profile] [--work DIR]
+
+For each size, a synthetic KB of that many claims (`python -m kb.synth`, 100 claims a file) and
+an empty cache folder, then, each in a fresh Python process:
+
+1. full build: `SearchIndex.open()` on the empty cache (time inside the process, and its peak
+   resident memory);
+2. re-index after editing one claims file (time of `SearchIndex.open()`, which finds and
+   re-indexes the file);
+3. `chipkb search bandwidth` as a whole process on the fresh index, piped, against
+   `python -c "import whoosh.index, whoosh.qparser"`: alternating, `--runs` of each after two
+   warm-up runs of each (so both have Python's bytecode cached, in a private PYTHONPYCACHEPREFIX),
+   medians and their ratio;
+4. warm query latency, in one process with the engine open: each query run 5 times untimed, then
+   `--repeat` times, p50 and p95 of `SearchEngine.search(query)` (20 hits with snippets);
+5. the size of the index folder.
+
+`--profile` adds, for the largest size, a cProfile of the full build and of the warm queries,
+summed by where the time is spent (whoosh, chipkb, yaml, the standard library).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+QUERIES = {
+    "term": "bandwidth",
+    "two-term AND": "memory AND bandwidth",
+    "field filter": "vendor:aster inference",
+    "phrase": '"supply chain"',
+    "Japanese term": "推論",
+    "fuzzy": "bandwith~",
+}
+EDITED_FILE = "claims/claims-0000.yaml"
+
+BUILD = """
+import json, resource, sys, time
+from pathlib import Path
+from kb.index import SearchIndex
+start = time.perf_counter()
+SearchIndex(Path(sys.argv[1])).open()
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+LATENCY = """
+import json, sys, time
+from pathlib import Path
+from kb.search import SearchEngine
+engine = SearchEngine.open(Path(sys.argv[1]))
+repeat = int(sys.argv[3])
+out = {}
+for name, query in json.loads(sys.argv[2]).items():
+    for _ in range(5):
+        results = engine.search(query)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        engine.search(query)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    out[name] = {"p50": times[len(times) // 2], "p95": times[min(len(times) - 1, int(len(times) * 0.95))],
+                 "total": results.total}
+print(json.dumps(out))
+"""
+
+PROFILE = """
+import cProfile, json, pstats, shutil, sys, os
+from pathlib import Path
+from kb.index import SearchIndex
+from kb.search import SearchEngine
+
+def shares(profile):
+    stats = pstats.Stats(profile).stats
+    groups = {}
+    top = []
+    for (filename, line, function), (_, _, tottime, _, _) in stats.items():
+        if "/whoosh/" in filename:
+            group = "whoosh"
+        elif "/kb/" in filename:
+            group = "chipkb (kb/)"
+        elif "yaml" in filename:
+            group = "yaml"
+        else:
+            group = "Python (stdlib, builtins)"
+        groups[group] = groups.get(group, 0) + tottime
+        top.append((tottime, f"{Path(filename).name}:{line}({function})"))
+    total = sum(groups.values())
+    top.sort(reverse=True)
+    return {"total": total, "groups": {g: t / total for g, t in sorted(groups.items(), key=lambda i: -i[1])},
+            "top": [(name, t / total) for t, name in top[:8]]}
+
+root = Path(sys.argv[1])
+build = cProfile.Profile()
+build.enable()
+SearchIndex(root).open()
+build.disable()
+engine = SearchEngine.open(root)
+queries = cProfile.Profile()
+queries.enable()
+for query in json.loads(sys.argv[2]).values():
+    for _ in range(20):
+        engine.search(query)
+queries.disable()
+print(json.dumps({"build": shares(build), "queries": shares(queries)}))
+"""
+
+
+def environment(cache: Path, pycache: Path) -> dict[str, str]:
+    env = {**os.environ, "CHIPKB_CACHE_DIR": str(cache), "PYTHONPYCACHEPREFIX": str(pycache)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def child(script: str, *args: str, env: dict[str, str]) -> dict:
+    done = subprocess.run([PYTHON, "-c", script, *args], cwd=REPO, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark child failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def wall(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=REPO, env=env, capture_output=True, check=False)
+    return time.perf_counter() - start
+
+
+def chipkb_command() -> list[str]:
+    script = Path(PYTHON).parent / "chipkb"
+    return [str(script)] if script.exists() else [PYTHON, "-m", "kb"]
+
+
+def folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def measure(claims: int, work: Path, runs: int, repeat: int) -> dict:
+    from kb.synth import generate
+
+    kb_root = work / f"kb-{claims}"
+    cache = work / f"cache-{claims}"
+    shutil.rmtree(kb_root, ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)
+    generate(kb_root, claims)
+    env = environment(cache, work / "pycache")
+    result: dict = {"claims": claims}
+    build = child(BUILD, str(kb_root), env=env)
+    result["build_s"], result["build_peak_mb"] = build["seconds"], build["peak_mb"]
+    result["index_mb"] = folder_size(cache) / 2**20
+    edited = kb_root / EDITED_FILE
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace('statement: "', 'statement: "Edited: ', 1), encoding="utf-8")
+    result["reindex_one_file_s"] = child(BUILD, str(kb_root), env=env)["seconds"]
+
+    search = [*chipkb_command(), "search", "--kb", str(kb_root), "bandwidth"]
+    bare = [PYTHON, "-c", "import whoosh.index, whoosh.qparser"]
+    for _ in range(2):
+        wall(search, env), wall(bare, env)
+    search_times, bare_times = [], []
+    for _ in range(runs):
+        search_times.append(wall(search, env))
+        bare_times.append(wall(bare, env))
+    result["search_process_ms"] = statistics.median(search_times) * 1000
+    result["bare_import_ms"] = statistics.median(bare_times) * 1000
+    result["ratio"] = result["search_process_ms"] / result["bare_import_ms"]
+    result["latency"] = child(LATENCY, str(kb_root), json.dumps(QUERIES, ensure_ascii=False), str(repeat), env=env)
+    return result
+
+
+def table(results: list[dict]) -> str:
+    sizes = [f"{r['claims']:,} claims" for r in results]
+    rows = [
+        ("full build (s)", [f"{r['build_s']:.1f}" for r in results]),
+        ("full build peak memory (MB)", [f"{r['build_peak_mb']:.0f}" for r in results]),
+        ("index size (MB)", [f"{r['index_mb']:.1f}" for r in results]),
+        ("re-index after editing one file (s)", [f"{r['reindex_one_file_s']:.2f}" for r in results]),
+        ("`chipkb search` whole process (ms, median)", [f"{r['search_process_ms']:.0f}" for r in results]),
+        ("bare `import whoosh.index, whoosh.qparser` (ms)", [f"{r['bare_import_ms']:.0f}" for r in results]),
+        ("ratio search / bare import", [f"{r['ratio']:.2f}x" for r in results]),
+    ]
+    for name in QUERIES:
+        rows.append(
+            (
+                f"warm {name} `{QUERIES[name]}` p50 / p95 (ms)",
+                [f"{r['latency'][name]['p50']:.1f} / {r['latency'][name]['p95']:.1f}" for r in results],
+            )
+        )
+    lines = ["| | " + " | ".join(sizes) + " |", "|---|" + "---:|" * len(sizes)]
+    lines += [f"| {name} | " + " | ".join(values) + " |" for name, values in rows]
+    return "\n".join(lines)
+
+
+def profile_table(profile: dict) -> str:
+    lines = []
+    for phase in ("build", "queries"):
+        data = profile[phase]
+        lines.append(f"\n{phase} (cProfile, {data['total']:.1f} s of own time):\n")
+        lines += [f"- {group}: {share:.0%}" for group, share in data["groups"].items()]
+        lines.append("- top functions: " + ", ".join(f"{name} {share:.0%}" for name, share in data["top"]))
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="claims per KB")
+    parser.add_argument("--with-100k", action="store_true", help="add a KB of 100,000 claims (takes minutes)")
+    parser.add_argument("--runs", type=int, default=11, help="whole-process runs of each command")
+    parser.add_argument("--repeat", type=int, default=50, help="timed runs of each warm query")
+    parser.add_argument("--profile", action="store_true", help="profile the largest size's build and queries")
+    parser.add_argument("--work", type=Path, help="folder for the KBs and caches (default: a temporary one)")
+    args = parser.parse_args()
+    sizes = sorted(set(args.sizes + ([100_000] if args.with_100k else [])))
+    work = args.work or Path(tempfile.mkdtemp(prefix="chipkb-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    results = []
+    for claims in sizes:
+        print(f"measuring {claims:,} claims in {work} ...", file=sys.stderr, flush=True)
+        results.append(measure(claims, work, args.runs, args.repeat))
+    print(table(results))
+    if args.profile:
+        largest = sizes[-1]
+        shutil.rmtree(work / f"cache-{largest}", ignore_errors=True)
+        env = environment(work / f"cache-{largest}", work / "pycache")
+        kb_root = str(work / f"kb-{largest}")
+        print(f"\nProfile at {largest:,} claims:")
+        print(profile_table(child(PROFILE, kb_root, json.dumps(QUERIES, ensure_ascii=False), env=env)))
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
