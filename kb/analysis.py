@@ -31,15 +31,14 @@ from whoosh.lang.porter import stem as _porter_stem
 
 ANALYZER_VERSION = 1
 
-#: Han (with 々〆〇 and compatibility ideographs), Hiragana, Katakana (full- and half-width) and
-#: Hangul syllables.  Compiling a class this wide costs a few milliseconds (re fills a table of the
-#: whole BMP), which every `chipkb search` pays: so it is compiled once, here, and runs of words
-#: are found with the cheap `\w`, then split at CJK runs.
-_CJK = (
-    "\u3005-\u3007\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
-)
-CJK_RUN = re.compile(f"[{_CJK}]+")
+#: CJK text: Han (with 々〆〇 and compatibility ideographs), Hiragana, Katakana (full- and
+#: half-width), Hangul, and whatever else lies from U+2E80 up, other than the blocks of Latin and
+#: Cyrillic letters there (presentation forms, full-width ＡＢＣ, Latin Extended-D and -E).  Written
+#: as the characters it is not because `re` fills a table entry for every character of a range
+#: when compiling: listing the CJK blocks themselves costs ~5 ms, which every `chipkb search`
+#: would pay, against ~1 ms for this.  Runs of words are found with the cheap `\w`, then split here.
+_NOT_CJK = "\x00-\u2e7f\ua640-\ua6ff\ua720-\uabff\ufb00-\uff65\uffa0-\uffff"
+CJK_RUN = re.compile(f"[^{_NOT_CJK}]+")
 #: Combining marks, which belong to the letter before them (e + ◌́ is é, half-width ｶ + ﾞ is ガ).
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u3099\u309a\uff9e\uff9f"
 _WORD = re.compile(f"(?:[^\\W_]|[{_MARKS}])+")

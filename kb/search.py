@@ -18,6 +18,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from whoosh import query as wq
+from whoosh.index import Index
 from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser, SingleQuotePlugin
 
 from kb import schema
@@ -179,10 +180,7 @@ def _rewrite(query: wq.Query) -> wq.Query:
     if isinstance(query, wq.Term) and query.fieldname in TEXT_FIELDS:
         text = query.text
         if isinstance(text, str) and _is_cjk_char(text):
-            prefix = wq.Prefix(query.fieldname, text, boost=query.boost)
-            prefix.startchar = getattr(query, "startchar", None)
-            prefix.endchar = getattr(query, "endchar", None)
-            return prefix
+            return wq.Prefix(query.fieldname, text, boost=query.boost)
         return query
     return query.apply(_rewrite)
 
@@ -285,7 +283,7 @@ def snippet(
 class SearchEngine:
     """Searches one KB folder's index; open it with `SearchEngine.open(kb_root)`."""
 
-    def __init__(self, index: SearchIndex, ix: object) -> None:
+    def __init__(self, index: SearchIndex, ix: Index) -> None:
         self._index = index
         self._set(ix)
 
@@ -296,10 +294,9 @@ class SearchEngine:
         index = SearchIndex(kb_root, notice)
         return cls(index, index.open())
 
-    def _set(self, ix: object) -> None:
-        self._ix = ix
-        self._searcher = ix.searcher()  # type: ignore[attr-defined]
-        parser = MultifieldParser(list(TEXT_FIELDS), ix.schema)  # type: ignore[attr-defined]
+    def _set(self, ix: Index) -> None:
+        self._searcher = ix.searcher()
+        parser = MultifieldParser(list(TEXT_FIELDS), ix.schema)
         parser.remove_plugin_class(SingleQuotePlugin)  # "Amazon's" is a word, not the start of a quote
         parser.add_plugin(FuzzyTermPlugin())
         parser.add_plugin(FieldAliasPlugin({"chips": ["chip"], "tags": ["tag"]}))
@@ -422,7 +419,7 @@ class SearchEngine:
         for leaves in _user_terms(parsed):
             if _shown(leaves) not in unmatched:
                 continue
-            leaf = leaves[-1]
+            leaf = next((q for q in leaves if q.field() == "exact"), leaves[0])
             name = leaf.field()
             if name not in TEXT_FIELDS:
                 close = self._close_values(name, str(getattr(leaf, "text", "")))
@@ -516,7 +513,8 @@ def _shown(leaves: list[wq.Query]) -> str:
             return words[0] + "".join(w[-1] for w in words[1:])
         text = '"' + " ".join(words) + '"'
     elif isinstance(leaf, wq.TermRange):
-        text = f"{leaf.start.strip('0')}..{leaf.end.strip('9')}"
+        start, end = ("" if leaf.start == "0000" else leaf.start), ("" if leaf.end == "9999" else leaf.end)
+        text = f"{start}..{end}"
     else:
         text = str(getattr(leaf, "text", leaf))
         if isinstance(leaf, wq.FuzzyTerm):

@@ -178,6 +178,12 @@ def test_terms_that_match_nothing_are_named_with_the_nearest_indexed_terms(engin
     assert results.suggestions == {"chian": ["chain"]}
 
 
+def test_a_year_range_that_matches_nothing_is_named_as_typed(engine: SearchEngine) -> None:
+    assert engine.search("year:2000..2010").unmatched_terms == ["year:2000..2010"]
+    assert engine.search("year:..2000").unmatched_terms == ["year:..2000"]
+    assert engine.search("year:2030..").unmatched_terms == ["year:2030.."]
+
+
 def test_terms_that_each_match_but_never_together_are_not_unmatched(engine: SearchEngine) -> None:
     results = engine.search("MI300X 垂直統合")
     assert (results.total, results.unmatched_terms, results.suggestions) == (0, [], {})
