@@ -15,6 +15,7 @@ from textual.worker import Worker, WorkerState
 
 from kb.knowledge import KnowledgeBase, load_kb
 from kb.model import Chip, Claim, Source
+from tui import kb_cache
 from tui.palette import EntityCommands
 from tui.screens.main import MainScreen
 from tui.settings import Settings
@@ -60,10 +61,6 @@ class ChipKBApp(App[int]):
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
 
-    def start_loading(self) -> None:
-        """Called by the main screen once it is mounted: load the KB in a worker."""
-        self._load()
-
     def _remember_theme(self, theme: Any) -> None:
         if self.settings.theme != theme.name:
             self.settings.theme = theme.name
@@ -71,11 +68,23 @@ class ChipKBApp(App[int]):
 
     # --- loading and watching -------------------------------------------------------------------
 
+    def start_loading(self) -> None:
+        """Called by the main screen once it is mounted.  A KB seen before and unchanged comes from
+        the cache at once, so the first paint shows it; otherwise it loads in a worker while the
+        screen says so."""
+        snapshot = kb_snapshot(self.kb_root)
+        knowledge = kb_cache.cached(self.kb_root, snapshot)
+        if knowledge is None:
+            self._load()
+        else:
+            self._loaded(knowledge, snapshot, reloaded=False)
+
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self, reloaded: bool = False) -> None:
         snapshot = kb_snapshot(self.kb_root)
-        kb = load_kb(self.kb_root)
-        self.call_from_thread(self._loaded, kb, snapshot, reloaded)
+        knowledge = load_kb(self.kb_root)
+        kb_cache.store(self.kb_root, snapshot, knowledge)
+        self.call_from_thread(self._loaded, knowledge, snapshot, reloaded)
 
     def _loaded(self, kb: KnowledgeBase, snapshot: Snapshot, reloaded: bool) -> None:
         self.kb = kb

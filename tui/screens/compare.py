@@ -50,6 +50,23 @@ def row_label(row: Row) -> Text:
 
 
 class CompareScreen(Screen[None]):
+    CSS = """
+    #compare-table {
+        height: auto;
+        max-height: 60%;
+    }
+    #cell-detail {
+        height: auto;
+        max-height: 10;
+        padding: 0 1;
+        border-top: solid $primary-darken-2;
+    }
+    #compare-claims {
+        height: 1fr;
+        min-height: 6;
+        border-top: solid $primary-darken-2;
+    }
+    """
     BINDINGS = [  # noqa: RUF012
         Binding("a", "add_chip", "Add chip", id="add_chip", tooltip="Add a chip to the comparison"),
         Binding("x,delete", "remove_chip", "Remove chip", id="remove_chip", tooltip="Remove the chip in focus"),

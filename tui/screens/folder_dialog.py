@@ -13,6 +13,24 @@ from textual.widgets import Input, Static
 
 
 class FolderDialog(ModalScreen[Path | None]):
+    CSS = """
+    FolderDialog {
+        align: center middle;
+    }
+    .dialog {
+        width: 80;
+        max-width: 95%;
+        height: auto;
+        max-height: 80%;
+        border: thick $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    .dialog OptionList {
+        height: auto;
+        max-height: 20;
+    }
+    """
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]  # noqa: RUF012
 
     def __init__(self, title: str, folder: Path) -> None:

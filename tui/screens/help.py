@@ -84,6 +84,19 @@ def help_text() -> Table:
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+    #help {
+        width: 90;
+        max-width: 95%;
+        height: 80%;
+        border: thick $primary;
+        padding: 0 1;
+        background: $surface;
+    }
+    """
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close help")]  # noqa: RUF012
 
     def compose(self) -> ComposeResult:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from tui.app import ChipKBApp
 
 DEBOUNCE_SECONDS = 0.15
-RESULT_LIMIT = 50
+RESULT_LIMIT = 20
 NARROW_WIDTH = 110
 
 
@@ -43,7 +43,7 @@ class SearchBox(Input):
     ]
 
     def action_to_results(self) -> None:
-        self.screen.query_one(SearchResults).focus()
+        self.screen.results_list().focus()  # type: ignore[attr-defined]
 
     def action_clear_search(self) -> None:
         self.screen.action_clear_search()  # type: ignore[attr-defined]
@@ -70,7 +70,7 @@ class MainScreen(Screen[None]):
         #: The query whose results are shown.
         self.results_for = ""
         self._debounce: Timer | None = None
-        #: perf_counter() when the last debounce fired and when its results were shown (benchmark).
+        #: perf_counter() when the last debounce fired, and when its results were painted (benchmark).
         self.debounced_at = 0.0
         self.results_at = 0.0
 
@@ -81,28 +81,38 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield SearchBox(placeholder='Search: words, "a phrase", type:chip …  (/)', id="search")
         with Horizontal(id="body"):
-            with Vertical(id="left"):
-                with ContentSwitcher(initial="tree", id="nav"):
-                    yield KBTree(id="tree")
-                    with Vertical(id="results-box"):
-                        yield Static(id="results-summary", markup=False)
-                        yield SearchResults(id="results")
-                yield ProblemsPanel(id="problems")
+            with Vertical(id="left"), ContentSwitcher(initial="tree", id="nav"):
+                yield KBTree(id="tree")
+                yield Vertical(id="results-box")
             with Horizontal(id="content"):
                 with ContentSwitcher(initial="entity", id="centre"):
                     yield EntityView(id="entity")
-                    with VerticalScroll(id="problem-scroll"):
-                        yield ProblemView(id="problem")
+                    yield VerticalScroll(id="problem-scroll")
                 yield ExcerptPane(id="excerpt")
         yield Static(id="status", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one(ProblemsPanel).display = False
         self.query_one(EntityView).clear("Loading the KB…")
         self.query_one(KBTree).focus()
         self._update_status()
         self.chipkb.start_loading()
+
+    # The results list and the problems panel are made when first needed, so that start-up does
+    # not pay for widgets most sessions never show.
+
+    def results_list(self) -> SearchResults:
+        if not self.query(SearchResults):
+            box = self.query_one("#results-box")
+            box.mount(Static(id="results-summary", markup=False), SearchResults(id="results"))
+        return self.query_one(SearchResults)
+
+    def problems_panel(self) -> ProblemsPanel:
+        if not self.query(ProblemsPanel):
+            panel = ProblemsPanel(id="problems")
+            panel.display = False
+            self.query_one("#left").mount(panel)
+        return self.query_one(ProblemsPanel)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
@@ -118,12 +128,12 @@ class MainScreen(Screen[None]):
         tree = self.query_one(KBTree)
         cursor = tree.entity_at_cursor()
         tree.load(kb, self.chipkb.marked)
-        problems = self.query_one(ProblemsPanel)
-        problems.show(kb.problems)
         if kb.errors:
-            problems.display = True
-        elif not kb.problems:
-            problems.display = False
+            self.problems_panel().display = True
+        for problems in self.query(ProblemsPanel):
+            problems.show(kb.problems)
+            if not kb.problems:
+                problems.display = False
         shown = self.query_one(EntityView).entity_id
         if shown and kb.get(shown):
             self.query_one(EntityView).show(kb, kb.entities[shown], set(self.chipkb.marked))
@@ -171,8 +181,8 @@ class MainScreen(Screen[None]):
         if self.show_entity(entity_id, remember=True):
             self.query_one(KBTree).reveal(entity_id)
             view = self.query_one(EntityView)
-            links = view.query_one(LinkList)
-            (links if links.display else view.query_one("#specs")).focus()
+            links = view.link_list()
+            (links if links.display else view.spec_table()).focus()
 
     def action_back(self) -> None:
         if not self.history:
@@ -219,7 +229,8 @@ class MainScreen(Screen[None]):
     def marks_changed(self) -> None:
         marked = set(self.chipkb.marked)
         self.query_one(KBTree).set_marked(marked)
-        self.query_one(SearchResults).set_marked(marked)
+        for results in self.query(SearchResults):
+            results.set_marked(marked)
         self.query_one(EntityView).set_marked(marked)
         self._update_status()
 
@@ -259,11 +270,14 @@ class MainScreen(Screen[None]):
             self.workers.cancel_group(self, "search")
             self.query_one("#nav", ContentSwitcher).current = "tree"
             return
+        # switch panes now, so that layout work is done while the debounce waits, not during the search
+        self.results_list()
+        self.query_one("#nav", ContentSwitcher).current = "results-box"
         self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._start_search)
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
-        results = self.query_one(SearchResults)
+        results = self.results_list()
         if results.hit_at_cursor() is not None and self.query_one("#nav", ContentSwitcher).current == "results-box":
             results.action_select()
 
@@ -281,7 +295,6 @@ class MainScreen(Screen[None]):
         if not self.query_text:
             return
         self.debounced_at = time.perf_counter()
-        self.query_one("#nav", ContentSwitcher).current = "results-box"
         engine = self.chipkb.engine
         if engine is None:
             self._summary(Text("Preparing the search index…", style="italic"))
@@ -309,16 +322,16 @@ class MainScreen(Screen[None]):
     def _search_failed(self, query: str, message: str) -> None:
         if query != self.query_text:
             return
-        self.query_one(SearchResults).show([], set())
+        self.results_list().show([], set())
         self._summary(kb_text(message, "bold red"))
-        self.results_at = time.perf_counter()
+        self.call_after_refresh(self._results_painted)
 
     def _show_results(self, query: str, results: Any) -> None:
         if query != self.query_text:
             return
         self.results = results
         self.results_for = query
-        self.query_one(SearchResults).show(list(results.hits), set(self.chipkb.marked))
+        self.results_list().show(list(results.hits), set(self.chipkb.marked))
         summary = Text()
         shown = len(results.hits)
         summary.append(f"{results.total} results", style="bold")
@@ -333,18 +346,25 @@ class MainScreen(Screen[None]):
                 summary.append_text(kb_text(", ".join(suggestions)))
                 summary.append("?", style="yellow")
         self._summary(summary)
+        self.call_after_refresh(self._results_painted)
+
+    def _results_painted(self) -> None:
         self.results_at = time.perf_counter()
 
     def _summary(self, text: Text) -> None:
+        self.results_list()
         self.query_one("#results-summary", Static).update(text)
 
     # --- problems -------------------------------------------------------------------------------
 
     def action_toggle_problems(self) -> None:
-        panel = self.query_one(ProblemsPanel)
-        if not panel.problems:
+        kb = self.kb
+        if kb is None or not kb.problems:
             self.notify("The KB has no problems.", timeout=2)
             return
+        panel = self.problems_panel()
+        if panel.problems != kb.problems:
+            panel.show(kb.problems)
         panel.display = not panel.display
         if panel.display:
             panel.focus()
@@ -352,7 +372,10 @@ class MainScreen(Screen[None]):
             self.query_one("#centre", ContentSwitcher).current = "entity"
 
     def on_problems_panel_chosen(self, message: ProblemsPanel.Chosen) -> None:
-        self.query_one(ProblemView).show(message.problem)
+        scroll = self.query_one("#problem-scroll")
+        if not scroll.query(ProblemView):
+            scroll.mount(ProblemView(id="problem"))
+        scroll.query_one(ProblemView).show(message.problem)
         self.query_one("#centre", ContentSwitcher).current = "problem-scroll"
 
     # --- other screens --------------------------------------------------------------------------

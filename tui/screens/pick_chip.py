@@ -19,6 +19,24 @@ def _haystack(chip: Chip) -> str:
 
 
 class ChipPicker(ModalScreen[str | None]):
+    CSS = """
+    ChipPicker {
+        align: center middle;
+    }
+    .dialog {
+        width: 80;
+        max-width: 95%;
+        height: auto;
+        max-height: 80%;
+        border: thick $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    .dialog OptionList {
+        height: auto;
+        max-height: 20;
+    }
+    """
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]  # noqa: RUF012
 
     def __init__(self, chips: list[Chip]) -> None:

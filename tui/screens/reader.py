@@ -48,6 +48,24 @@ def anchors_in(kb: KnowledgeBase, source: Source) -> tuple[list[Anchor], list[st
 
 
 class ReaderScreen(Screen[None]):
+    CSS = """
+    #reader-heading {
+        height: auto;
+        padding: 0 1;
+        margin-bottom: 1;
+        border-bottom: solid $primary-darken-2;
+    }
+    #reader-text {
+        height: 1fr;
+        padding: 0 1;
+    }
+    #reader-status {
+        height: auto;
+        max-height: 5;
+        padding: 0 1;
+        background: $panel;
+    }
+    """
     BINDINGS = [  # noqa: RUF012
         Binding("n", "next", "Next excerpt", id="next_excerpt"),
         Binding("N", "previous", "Previous excerpt", id="previous_excerpt"),

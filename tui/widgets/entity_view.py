@@ -90,12 +90,19 @@ class EntityView(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Select an entity in the tree, or type / to search.", style="dim"), id="entity-header")
-        yield SpecTable(id="specs")
-        yield LinkList(id="links")
 
-    def on_mount(self) -> None:
-        self.query_one(SpecTable).display = False
-        self.query_one(LinkList).display = False
+    # The figures table and the links list are made when first needed, so the first paint of the
+    # app does not wait for them (a DataTable and an OptionList cost a few tens of milliseconds).
+
+    def spec_table(self) -> SpecTable:
+        if not self.query(SpecTable):
+            self.mount(SpecTable(id="specs"))
+        return self.query_one(SpecTable)
+
+    def link_list(self) -> LinkList:
+        if not self.query(LinkList):
+            self.mount(LinkList(id="links"))
+        return self.query_one(LinkList)
 
     # --- showing --------------------------------------------------------------------------------
 
@@ -105,21 +112,26 @@ class EntityView(Vertical):
         if marked is not None:
             self.marked = set(marked)
         self.query_one("#entity-header", Static).update(self._header(kb, entity))
-        table = self.query_one(SpecTable)
-        table.display = isinstance(entity, Chip) and bool(entity.specs)
-        if isinstance(entity, Chip):
+        has_specs = isinstance(entity, Chip) and bool(entity.specs)
+        for table in self.query(SpecTable):
+            table.display = False
+        if isinstance(entity, Chip) and has_specs:
+            table = self.spec_table()
+            table.display = True
             self._fill_specs(kb, entity, table)
-        links = self.query_one(LinkList)
         rows = self._links(kb, entity)
-        links.display = bool(rows)
-        links.show(rows)
-        self.scroll_home(animate=False)
+        for links in self.query(LinkList):
+            links.display = False
+        if rows:
+            links = self.link_list()
+            links.display = True
+            links.show(rows)
 
     def clear(self, message: str = "") -> None:
         self.entity_id = None
         self.query_one("#entity-header", Static).update(Text(message, style="dim"))
-        self.query_one(SpecTable).display = False
-        self.query_one(LinkList).display = False
+        for pane in (*self.query(SpecTable), *self.query(LinkList)):
+            pane.display = False
 
     def set_marked(self, marked: set[str]) -> None:
         self.marked = set(marked)
@@ -129,10 +141,10 @@ class EntityView(Vertical):
         if entity is None:
             return
         self.query_one("#entity-header", Static).update(self._header(self.kb, entity))
-        links = self.query_one(LinkList)
-        highlighted = links.highlighted
-        links.show(self._links(self.kb, entity))
-        links.highlighted = highlighted
+        for links in self.query(LinkList):
+            highlighted = links.highlighted
+            links.show(self._links(self.kb, entity))
+            links.highlighted = highlighted
 
     def _header(self, kb: KnowledgeBase, entity: Entity) -> Text:
         text = Text()
@@ -268,19 +280,19 @@ class EntityView(Vertical):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        target = self.query_one(LinkList).target_at_cursor()
+        target = self.link_list().target_at_cursor()
         if target:
             self.post_message(OpenEntity(target))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
-        target = self.query_one(LinkList).target_at_cursor()
+        target = self.link_list().target_at_cursor()
         if target and self.kb is not None and isinstance(self.kb.get(target), Claim):
             self.post_message(PreviewClaim(target))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
-        table = self.query_one(SpecTable)
+        table = self.spec_table()
         if table.chip is None or event.row_key.value is None:
             return
         spec: Spec = table.chip.specs[int(event.row_key.value)]

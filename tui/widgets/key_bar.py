@@ -37,11 +37,20 @@ class KeyBar(Widget):
     """
     COMPONENT_CLASSES = {"key-bar--key", "key-bar--description", "key-bar--disabled"}  # noqa: RUF012
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._text: Text | None = None
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
 
     def _bindings_changed(self, screen: Screen) -> None:
+        self._text = None
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._text = None
 
     def shown_keys(self) -> list[tuple[str, str, str, bool]]:
         """(key, key as displayed, description, enabled) of each binding worth showing, once per action."""
@@ -59,6 +68,11 @@ class KeyBar(Widget):
         return keys
 
     def render(self) -> Text:
+        if self._text is None:
+            self._text = self._keys_text()
+        return self._text
+
+    def _keys_text(self) -> Text:
         key_style = self.get_component_rich_style("key-bar--key")
         description_style = self.get_component_rich_style("key-bar--description")
         disabled = self.get_component_rich_style("key-bar--disabled")
