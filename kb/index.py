@@ -31,14 +31,16 @@ import struct
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import index as whoosh_index
 
 from kb.analysis import ANALYZER_VERSION
 from kb.locations import index_dir
+
+if TYPE_CHECKING:
+    from whoosh.searching import Searcher
 
 SCHEMA_VERSION = 2
 #: The file suffixes of KB files, as in `kb.load` (not imported from there: it needs yaml).
@@ -75,12 +77,16 @@ class _Damaged(Exception):
 # -- the KB folder -----------------------------------------------------------------------------
 
 
-@dataclass
 class Scan:
-    """Every file of the KB folder with its (size, mtime_ns): YAML files and the rest (texts)."""
+    """Every file of the KB folder with its (size, mtime_ns): YAML files and the rest (texts).
 
-    yaml: dict[str, Stat] = field(default_factory=dict)
-    other: dict[str, Stat] = field(default_factory=dict)
+    (This module's records are plain classes: each dataclass costs `chipkb search` ~0.6 ms to
+    create at import.)
+    """
+
+    def __init__(self) -> None:
+        self.yaml: dict[str, Stat] = {}
+        self.other: dict[str, Stat] = {}
 
 
 def scan_kb(kb_root: Path) -> Scan:
@@ -125,13 +131,13 @@ def _hash(path: Path) -> str | None:
         return None
 
 
-@dataclass
 class _Parsed:
     """One YAML file read for indexing."""
 
-    entities: list[Any]
-    texts: list[str]
-    problems: bool
+    def __init__(self, entities: list[Any], texts: list[str], problems: bool) -> None:
+        self.entities = entities
+        self.texts = texts
+        self.problems = problems
 
 
 def _parse(kb_root: Path, rel: str) -> _Parsed:
@@ -198,12 +204,12 @@ def merged_facts(details: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]
     return facts
 
 
-@dataclass
 class _Changes:
-    reindex: set[str] = field(default_factory=set)
-    removed: set[str] = field(default_factory=set)
-    others: bool = False  # a text or other non-YAML file was added, changed or removed
-    touched: bool = False  # only mtimes moved: the manifest needs the new stats, the index nothing
+    def __init__(self) -> None:
+        self.reindex: set[str] = set()
+        self.removed: set[str] = set()
+        self.others = False  # a text or other non-YAML file was added, changed or removed
+        self.touched = False  # only mtimes moved: the manifest needs the new stats, the index nothing
 
 
 def _moved(manifest: dict[str, Any], scan: Scan) -> bool:
@@ -281,12 +287,12 @@ def _lock(path: Path, wait: float) -> Iterator[bool]:
 # -- the index ---------------------------------------------------------------------------------
 
 
-@dataclass
 class _Live:
     """The index named by CURRENT, checked whole."""
 
-    folder: Path
-    manifest: dict[str, Any]
+    def __init__(self, folder: Path, manifest: dict[str, Any]) -> None:
+        self.folder = folder
+        self.manifest = manifest
 
     def details(self) -> dict[str, dict[str, Any]]:
         """details.json's record of each YAML file; raises _Damaged when it does not fit the manifest."""
@@ -343,19 +349,20 @@ class SearchIndex:
             raise _Damaged("its files were changed or cut short")
         return _Live(folder, manifest)
 
-    def _open(self, live: _Live) -> whoosh_index.Index:
+    def _open(self, live: _Live) -> Searcher:
         try:
-            ix = whoosh_index.open_dir(str(live.folder), readonly=True)
-            count = ix.doc_count()
+            searcher = whoosh_index.open_dir(str(live.folder), readonly=True).searcher()
+            count = searcher.doc_count()
         except Exception as error:  # unpickling a damaged TOC can raise nearly anything
             raise _Damaged(f"it cannot be read ({type(error).__name__})") from None
         if count != live.manifest.get("doc_count"):
+            searcher.close()
             raise _Damaged("it holds the wrong number of documents")
         self.live = live
-        return ix
+        return searcher
 
-    def open(self) -> whoosh_index.Index:
-        """The index, brought up to date first when the KB changed; rebuilt (with a notice) when
+    def open(self) -> Searcher:
+        """A searcher of the index, brought up to date first when the KB changed; rebuilt (with a notice) when
         damaged or made by another version.  Raises IndexBusy only when another process has been
         building it for longer than WAIT_SECONDS."""
         scan = scan_kb(self.kb_root)
@@ -369,9 +376,9 @@ class SearchIndex:
                 continue
         return self._update(scan)
 
-    def refresh(self) -> whoosh_index.Index | None:
-        """A newer index when the KB (or the index, by another process) changed since `open`,
-        else None."""
+    def refresh(self) -> Searcher | None:
+        """A searcher of a newer index when the KB (or the index, by another process) changed
+        since `open`, else None."""
         scan = scan_kb(self.kb_root)
         before = self.live
         try:
@@ -381,14 +388,15 @@ class SearchIndex:
                 return None
         except (_Damaged, FileNotFoundError):
             pass
-        ix = self._update(scan)
+        searcher = self._update(scan)
         after = self.live
         same_folder = before is not None and after is not None and after.folder == before.folder
         if same_folder and after.manifest.get("token") == before.manifest.get("token"):  # type: ignore[union-attr]
+            searcher.close()
             return None
-        return ix
+        return searcher
 
-    def rebuild(self, reason: str) -> whoosh_index.Index:
+    def rebuild(self, reason: str) -> Searcher:
         """Rebuild after the index failed while being searched."""
         self.home.mkdir(parents=True, exist_ok=True)
         with _lock(self.home / "lock", WAIT_SECONDS) as held:
@@ -399,7 +407,7 @@ class SearchIndex:
 
     # writing
 
-    def _update(self, scan: Scan) -> whoosh_index.Index:
+    def _update(self, scan: Scan) -> Searcher:
         self.home.mkdir(parents=True, exist_ok=True)
         with _lock(self.home / "lock", 0) as held:
             if held:
@@ -412,7 +420,7 @@ class SearchIndex:
                 raise IndexBusy(f"the search index in {self.home} is being rebuilt by another process")
             return self._update_locked(scan_kb(self.kb_root))
 
-    def _update_locked(self, scan: Scan) -> whoosh_index.Index:
+    def _update_locked(self, scan: Scan) -> Searcher:
         try:
             live = self._live()
             self._clean(keep=live.folder.name)  # what a killed build left behind
@@ -481,7 +489,7 @@ class SearchIndex:
         _write_json(live.folder / DETAILS, {"token": manifest["token"], "files": details})
         _write_json(live.folder / MANIFEST, manifest)
 
-    def _build(self, scan: Scan) -> whoosh_index.Index:
+    def _build(self, scan: Scan) -> Searcher:
         """Build the whole index in a new folder and swap it in; the caller holds the lock."""
         import shutil
 

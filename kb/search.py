@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh import query as wq
-from whoosh.index import Index
 from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser, SingleQuotePlugin
 
 from kb import schema
@@ -26,6 +26,9 @@ from kb.analysis import CJK_RUN, raw_tokens, stem_word
 from kb.documents import FILTERS, TEXT_FIELDS
 from kb.index import DAMAGE_ERRORS, SearchIndex
 from kb.terminal_safe import visible
+
+if TYPE_CHECKING:
+    from whoosh.searching import Searcher
 
 SNIPPET_CHARS = 200
 _CONTEXT_BEFORE = 40
@@ -212,13 +215,13 @@ class _Expanded:
         return query.apply(self.query)
 
 
-@dataclass
 class _Highlighter:
     """Which tokens of a hit's text to highlight: those the query's terms match."""
 
-    stemmed: set[str] = field(default_factory=set)
-    exact: set[str] = field(default_factory=set)
-    chars: set[str] = field(default_factory=set)
+    def __init__(self) -> None:
+        self.stemmed: set[str] = set()
+        self.exact: set[str] = set()
+        self.chars: set[str] = set()
 
     def matches(self, term: str, is_word: bool) -> bool:
         if term in self.exact or term in self.chars:
@@ -283,9 +286,9 @@ def snippet(
 class SearchEngine:
     """Searches one KB folder's index; open it with `SearchEngine.open(kb_root)`."""
 
-    def __init__(self, index: SearchIndex, ix: Index) -> None:
+    def __init__(self, index: SearchIndex, searcher: Searcher) -> None:
         self._index = index
-        self._set(ix)
+        self._set(searcher)
 
     @classmethod
     def open(cls, kb_root: Path, notice: Callable[[str], None] | None = None) -> SearchEngine:
@@ -294,9 +297,9 @@ class SearchEngine:
         index = SearchIndex(kb_root, notice)
         return cls(index, index.open())
 
-    def _set(self, ix: Index) -> None:
-        self._searcher = ix.searcher()
-        parser = MultifieldParser(list(TEXT_FIELDS), ix.schema)
+    def _set(self, searcher: Searcher) -> None:
+        self._searcher = searcher
+        parser = MultifieldParser(list(TEXT_FIELDS), searcher.schema)
         parser.remove_plugin_class(SingleQuotePlugin)  # "Amazon's" is a word, not the start of a quote
         parser.add_plugin(FuzzyTermPlugin())
         parser.add_plugin(FieldAliasPlugin({"chips": ["chip"], "tags": ["tag"]}))
@@ -304,11 +307,11 @@ class SearchEngine:
 
     def refresh(self) -> bool:
         """Re-index changed files; True if anything changed."""
-        ix = self._index.refresh()
-        if ix is None:
+        searcher = self._index.refresh()
+        if searcher is None:
             return False
         self._searcher.close()
-        self._set(ix)
+        self._set(searcher)
         return True
 
     def close(self) -> None:
@@ -338,9 +341,9 @@ class SearchEngine:
         try:
             return self._run(query, parsed, limit)
         except DAMAGE_ERRORS as error:
-            ix = self._index.rebuild(_error_name(error))
+            searcher = self._index.rebuild(_error_name(error))
             self._searcher.close()
-            self._set(ix)
+            self._set(searcher)
             return self._run(query, parsed, limit)
 
     def _run(self, query: str, parsed: wq.Query, limit: int) -> SearchResults:
