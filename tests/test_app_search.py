@@ -6,6 +6,7 @@ import threading
 
 from app_pilot import SIZE, make_app, ready, settle
 from rich.text import Text
+from textual import events
 
 from tui.screens.main import MainScreen, SearchBox
 from tui.widgets.entity_view import EntityView
@@ -152,3 +153,21 @@ async def test_search_waits_for_the_index_then_runs() -> None:
         app._index_ready(engine)
         screen = await wait_for_results(pilot, "acme")
         assert screen.query_one(SearchResults).hits
+
+
+async def test_keys_typed_right_after_slash_land_in_the_box() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        # all five keys queued at once, as a fast typist's reach the app: c must not reach the tree
+        # (where it would open compare)
+        for key, character in (("slash", "/"), ("c", "c"), ("o", "o"), ("s", "s"), ("t", "t")):
+            event = events.Key(key, character)
+            event.set_sender(app)
+            app._driver.send_message(event)  # as the terminal driver does, without Pilot's waits
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert app.screen.query_one(SearchBox).value == "cost"
+        await pilot.press("slash", "s")  # a / inside the box is typed, as in "GB/s"
+        assert app.screen.query_one(SearchBox).value == "cost/s"

@@ -53,7 +53,9 @@ class MainScreen(Screen[None]):
     """Shows the app's KB; `show_entity` is the one way an entity gets into the centre pane."""
 
     BINDINGS = [  # noqa: RUF012
-        Binding("slash", "focus_search", "Search", id="search", tooltip="Type to search the KB"),
+        # priority: acted on as the key arrives, so the keys typed after it reach the box even when
+        # they were already on their way (a c meant for the box would otherwise open compare)
+        Binding("slash", "focus_search", "Search", id="search", tooltip="Type to search the KB", priority=True),
         Binding("c", "compare", "Compare", id="compare", tooltip="Compare the marked chips"),
         Binding("o", "open_source", "Source", id="open_source", tooltip="Read the source of this claim"),
         Binding("e", "export", "Export", id="export", tooltip="Export the entity in view as a markdown note"),
@@ -258,7 +260,11 @@ class MainScreen(Screen[None]):
     # --- search ---------------------------------------------------------------------------------
 
     def action_focus_search(self) -> None:
-        self.query_one(SearchBox).focus()
+        search = self.query_one(SearchBox)
+        if search.has_focus:
+            search.insert_text_at_cursor("/")  # a / typed in the box is part of the query (GB/s)
+        else:
+            self.set_focus(search)  # at once, not on the next turn as Widget.focus() does
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
@@ -288,7 +294,7 @@ class MainScreen(Screen[None]):
         search.value = ""
         self.query_text = ""
         self.query_one("#nav", ContentSwitcher).current = "tree"
-        self.query_one(KBTree).focus()
+        self.set_focus(self.query_one(KBTree))
 
     def _start_search(self) -> None:
         self._debounce = None
