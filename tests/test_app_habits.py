@@ -105,6 +105,9 @@ async def test_theme_is_remembered_between_runs() -> None:
 
 async def test_e_exports_the_entity_in_view_into_the_remembered_folder(tmp_path) -> None:
     app = make_app()
+    shown: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, **options: (shown.append(message), notify(message, **options))  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         app.ask_export_dir()
@@ -123,7 +126,6 @@ async def test_e_exports_the_entity_in_view_into_the_remembered_folder(tmp_path)
         note = tmp_path / "vault" / note_path(app.kb.get("acme-t1"))
         assert note in app.last_export.written
         assert "Acme T1" in note.read_text(encoding="utf-8")
-        shown = [n.message for n in app._notifications]
         assert any(f"wrote {note}" in message for message in shown)
     assert Settings.load().export_dir == tmp_path / "vault"
 

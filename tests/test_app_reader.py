@@ -15,7 +15,7 @@ from tui.widgets.source_text import CURRENT, EXCERPT, SourceText
 def styled(widget: SourceText, style: str) -> list[str]:
     """The text of every run drawn in `style`, across the wrapped rows."""
     runs = []
-    for row in widget._rows:
+    for row in widget.rows:
         runs += [row.plain[s.start : s.end] for s in row.spans if str(s.style) == style]
     return runs
 
@@ -110,5 +110,23 @@ async def test_a_long_source_scrolls_to_the_excerpt(tmp_path) -> None:
         text = app.screen.query_one(SourceText)
         assert text.virtual_size.height >= 600
         row = text.row_of(app.screen.anchors[0].start)
-        assert text._rows[row].plain.startswith("The needle sentence")
+        assert text.rows[row].plain.startswith("The needle sentence")
         assert text.scroll_offset.y <= row < text.scroll_offset.y + text.size.height
+
+
+async def test_o_on_a_figure_opens_the_source_it_comes_from() -> None:
+    from tui.widgets.entity_view import SpecTable
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.screen.open_entity("acme-t1")
+        await pilot.pause()
+        table = app.screen.query_one(SpecTable)
+        table.focus()
+        table.move_cursor(row=3)  # TDP 400 W, from the review
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.source.id == "blue-review"

@@ -5,6 +5,7 @@ Kept as a small JSON file; a missing or damaged file means the defaults, never a
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -48,6 +49,7 @@ class Settings:
         """Write the settings atomically; a folder we cannot write to is not fatal."""
         target = self.path()
         data = {"theme": self.theme, "export_dir": str(self.export_dir)}
+        temporary = ""
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".app-", suffix=".json")
@@ -55,4 +57,6 @@ class Settings:
                 json.dump(data, out, indent=2)
             os.replace(temporary, target)
         except OSError:
-            return
+            if temporary:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)

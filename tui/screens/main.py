@@ -19,7 +19,7 @@ from kb.knowledge import KnowledgeBase
 from kb.model import Chip, Claim, Source
 from tui.kbtext import kb_text, one_line
 from tui.messages import OpenEntity, PreviewClaim, PreviewEntity, PreviewFigure, ReadSource, ToggleMark
-from tui.widgets.entity_view import EntityView, LinkList
+from tui.widgets.entity_view import EntityView, LinkList, SpecTable
 from tui.widgets.excerpt_pane import ExcerptPane
 from tui.widgets.kb_tree import KBTree
 from tui.widgets.key_bar import KeyBar
@@ -387,7 +387,8 @@ class MainScreen(Screen[None]):
     # --- other screens --------------------------------------------------------------------------
 
     def focused_claim(self) -> str | None:
-        """The claim the user is looking at: a highlighted link, a hit, or the entity in view."""
+        """The claim (or source) the user is looking at: a highlighted link, hit or figure, or the
+        entity in view."""
         kb = self.kb
         if kb is None:
             return None
@@ -398,6 +399,8 @@ class MainScreen(Screen[None]):
         if isinstance(focused, SearchResults):
             hit = focused.hit_at_cursor()
             candidates.append(hit.id if hit else None)
+        if isinstance(focused, SpecTable) and focused.chip is not None and focused.row_count:
+            candidates.append(focused.chip.specs[focused.cursor_row].source)  # the figure's source
         candidates += [self.query_one(EntityView).entity_id, self.query_one(ExcerptPane).claim_id]
         for candidate in candidates:
             if candidate and isinstance(kb.get(candidate), (Claim, Source)):

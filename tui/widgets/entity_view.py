@@ -38,8 +38,8 @@ class LinkList(OptionList):
     """Related entities; Enter follows one, space marks a chip."""
 
     BINDINGS = [  # noqa: RUF012
-        Binding("enter", "select", "Follow link", tooltip="Open the highlighted entity"),
-        Binding("space", "mark", "Mark chip", tooltip="Mark or unmark the chip for comparison"),
+        Binding("enter", "select", "Follow link", id="follow_link", tooltip="Open the highlighted entity"),
+        Binding("space", "mark", "Mark chip", id="link_mark", tooltip="Mark or unmark the chip for comparison"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -67,7 +67,7 @@ class SpecTable(DataTable):
     """A chip's figures: value, unit, source and note of each; space marks the chip."""
 
     BINDINGS = [  # noqa: RUF012
-        Binding("space", "mark", "Mark chip", tooltip="Mark or unmark this chip for comparison"),
+        Binding("space", "mark", "Mark chip", id="figures_mark", tooltip="Mark or unmark this chip for comparison"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:

@@ -4,6 +4,7 @@ under the source's title, publisher, date and url; or where a chip's figure come
 from __future__ import annotations
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -57,7 +58,7 @@ class ExcerptPane(VerticalScroll):
         self.claim_id: str | None = None
         self.passage: Passage | None = None
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield Static(Text("The excerpt of the selected claim shows here.", style="dim"), id="excerpt-text")
 
     def _set(self, text: Text) -> None:

@@ -77,7 +77,7 @@ class KBTree(Tree[NodeData]):
     """Vendors, claims and sources of one KB; chips can be marked for comparison with space."""
 
     BINDINGS = [  # noqa: RUF012
-        Binding("space", "mark", "Mark chip", tooltip="Mark or unmark the chip for comparison"),
+        Binding("space", "mark", "Mark chip", id="tree_mark", tooltip="Mark or unmark the chip for comparison"),
         Binding("right", "expand", "Expand", show=False),
         Binding("left", "collapse", "Collapse", show=False),
     ]
@@ -89,6 +89,8 @@ class KBTree(Tree[NodeData]):
         self.kb: KnowledgeBase | None = None
         self.marked: set[str] = set()
         self._group_titles: dict[str, Text] = {}
+        #: The nodes of chips added so far, to redraw their marks.
+        self._chip_nodes: dict[str, TreeNode[NodeData]] = {}
 
     # --- building -------------------------------------------------------------------------------
 
@@ -97,6 +99,7 @@ class KBTree(Tree[NodeData]):
         self.kb = kb
         self.marked = set(marked)
         self.clear()
+        self._chip_nodes = {}
         vendors = sorted(kb.vendors, key=lambda v: v.title.casefold())
         known_vendors = {v.id for v in vendors}
         orphans = sorted((c.id for c in kb.chips if c.vendor not in known_vendors), key=self._sort_key)
@@ -159,7 +162,10 @@ class KBTree(Tree[NodeData]):
         if entity is None:
             return None
         # inside a kind group the kind badge would only repeat the group's
-        return parent.add_leaf(entity_label(self.kb, entity, data in self.marked, with_badge=False), data)
+        node = parent.add_leaf(entity_label(self.kb, entity, data in self.marked, with_badge=False), data)
+        if isinstance(entity, Chip):
+            self._chip_nodes[data] = node
+        return node
 
     def _fill(self, node: TreeNode[NodeData]) -> None:
         """Add a group's children, once."""
@@ -244,11 +250,11 @@ class KBTree(Tree[NodeData]):
         self.marked = new
         if not changed or self.kb is None:
             return
-        for node in self._tree_nodes.values():
-            if isinstance(node.data, str) and node.data in changed:
-                entity = self.kb.get(node.data)
-                if entity is not None:
-                    node.set_label(entity_label(self.kb, entity, node.data in new))
+        for chip_id in changed:
+            node = self._chip_nodes.get(chip_id)
+            entity = self.kb.get(chip_id)
+            if node is not None and entity is not None:
+                node.set_label(entity_label(self.kb, entity, chip_id in new))
 
     def action_expand(self) -> None:
         node = self.cursor_node

@@ -53,8 +53,8 @@ class SearchResults(OptionList):
     """`hits` are the search engine's hits, best first."""
 
     BINDINGS = [  # noqa: RUF012
-        Binding("enter", "select", "Open", tooltip="Open the highlighted result"),
-        Binding("space", "mark", "Mark chip", tooltip="Mark or unmark the chip for comparison"),
+        Binding("enter", "select", "Open", id="open_result", tooltip="Open the highlighted result"),
+        Binding("space", "mark", "Mark chip", id="result_mark", tooltip="Mark or unmark the chip for comparison"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:

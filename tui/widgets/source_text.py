@@ -103,6 +103,11 @@ class SourceText(ScrollView):
     def on_resize(self) -> None:
         self._layout()
 
+    @property
+    def rows(self) -> list[Text]:
+        """The wrapped rows as drawn (with their highlight styles)."""
+        return list(self._rows)
+
     def row_of(self, offset: int) -> int:
         """The wrapped row that shows character `offset` of the text."""
         line = max(0, bisect_right(self._line_starts, offset) - 1)
