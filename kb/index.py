@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import pickle
+import re
 import struct
 import time
 import zlib
@@ -42,14 +43,15 @@ from kb.locations import index_dir
 if TYPE_CHECKING:
     from whoosh.searching import Searcher
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: The file suffixes of KB files, as in `kb.load` (not imported from there: it needs yaml).
 KB_SUFFIXES = (".yaml", ".yml")
 MANIFEST = "manifest.json"
 DETAILS = "details.json"
-#: Memory whoosh's writer may fill before it sorts postings out to disk (a full build's peak
-#: memory is about twice this, plus the KB's claims held until every file is read).
+#: Memory whoosh's writer may fill before it sorts postings out to disk.
 WRITER_MB = 128
+#: A full build of more YAML files than this parses them in a second process (see _parsed_files).
+PARALLEL_PARSE_FILES = 16
 #: How long a process waits for another one's index build before giving up.
 WAIT_SECONDS = 600.0
 #: What reading a damaged whoosh index can raise (see WHOOSH.md).
@@ -156,6 +158,46 @@ def _parse(kb_root: Path, rel: str) -> _Parsed:
             if target.is_relative_to(root):
                 texts.append(target.relative_to(root).as_posix())
     return _Parsed(loaded.entities, texts, bool(loaded.problems))
+
+
+_DEFINES_FACTS = re.compile(rb"^(?:vendors|chips|sources)[ \t]*:", re.MULTILINE)
+
+
+def _facts_first(kb_root: Path, files: list[str]) -> list[str]:
+    """The files with a top-level `vendors:`, `chips:` or `sources:` first (claims need their
+    facts), then the rest, each group in path order."""
+    first, rest = [], []
+    for rel in files:
+        try:
+            defines = _DEFINES_FACTS.search((kb_root / rel).read_bytes()) is not None
+        except OSError:
+            defines = False
+        (first if defines else rest).append(rel)
+    return first + rest
+
+
+def _parse_slim(kb_root: Path, rel: str) -> _Parsed:
+    """`_parse` in a worker process: the entities' field locations, which indexing does not use,
+    are left behind rather than sent back."""
+    parsed = _parse(kb_root, rel)
+    for entity in parsed.entities:
+        entity.where.clear()
+    return parsed
+
+
+@contextlib.contextmanager
+def _parsed_files(kb_root: Path, files: list[str]) -> Iterator[Iterator[tuple[str, _Parsed]]]:
+    """Each file, parsed, in order.  With more than PARALLEL_PARSE_FILES files a second process
+    parses while this one indexes (reading YAML is a fifth of a full build); it is a spawned
+    process, safe from a program with threads (the app), and it exits when this one does."""
+    if len(files) <= PARALLEL_PARSE_FILES:
+        yield ((rel, _parse(kb_root, rel)) for rel in files)
+        return
+    import functools
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        yield zip(files, pool.imap(functools.partial(_parse_slim, kb_root), files, chunksize=4), strict=True)
 
 
 # -- the manifest and details -------------------------------------------------------------------
@@ -493,7 +535,7 @@ class SearchIndex:
         """Build the whole index in a new folder and swap it in; the caller holds the lock."""
         import shutil
 
-        from kb.documents import documents, make_schema, refs_of
+        from kb.documents import make_schema
 
         token = os.urandom(6).hex()
         building = self.home / f"tmp-{token}"
@@ -507,27 +549,7 @@ class SearchIndex:
                 "other": {rel: self._stat_entry(rel, stat) for rel, stat in scan.other.items()},
             }
             ix = whoosh_index.create_in(str(building), make_schema())
-            writer = ix.writer(limitmb=WRITER_MB)
-            # One pass over the files: what needs no other entity's facts is indexed at once, the
-            # rest (claims) waits, slimmed, until every file's facts are known.
-            details: dict[str, dict[str, Any]] = {}
-            waiting: list[tuple[str, Any]] = []
-            for rel in sorted(scan.yaml):
-                result = _parse(self.kb_root, rel)
-                details[rel] = _detail(result)
-                for entity in result.entities:
-                    if refs_of(entity):
-                        entity.where.clear()
-                        waiting.append((rel, entity))
-                    else:
-                        for doc in documents(entity, {}, rel):
-                            writer.add_document(**doc)
-            facts = merged_facts(details)
-            for rel, entity in waiting:
-                for doc in documents(entity, facts, rel):
-                    writer.add_document(**doc)
-            del waiting
-            writer.commit()
+            details = self._index_all(ix, _facts_first(self.kb_root, sorted(scan.yaml)))
             manifest["doc_count"] = ix.doc_count()
             manifest["index_files"] = _index_files(building)
             _write_json(building / DETAILS, {"token": token, "files": details})
@@ -541,6 +563,42 @@ class SearchIndex:
             raise
         self._clean(keep=folder.name)
         return self._open(_Live(folder, manifest))
+
+    def _index_all(self, ix: whoosh_index.Index, files: list[str]) -> dict[str, dict[str, Any]]:
+        """Index every file into the empty `ix`, in one pass; return each file's details.
+
+        A claim's documents need the facts of its subjects and source, so the files that define
+        vendors, chips and sources come first (`_facts_first`), and each file is indexed with
+        the facts known when it is read.  Should a file's facts come late after all (a duplicate
+        id, a file the first look missed), the files indexed without them are indexed again.
+        """
+        from kb.documents import documents
+
+        details: dict[str, dict[str, Any]] = {}
+        facts: dict[str, Any] = {}  # of the files read so far; the first file wins, as in merged_facts
+        used: dict[str, dict[str, Any]] = {}  # the facts each file's documents were made with
+        writer = ix.writer(limitmb=WRITER_MB)
+        with _parsed_files(self.kb_root, files) as parsed:
+            for rel, result in parsed:
+                details[rel] = detail = _detail(result)
+                for entity_id, entity_facts in detail["facts"].items():
+                    facts.setdefault(entity_id, entity_facts)
+                used[rel] = {ref: facts.get(ref) for ref in detail["refs"]}
+                for entity in result.entities:
+                    for doc in documents(entity, facts, rel):
+                        writer.add_document(**doc)
+        writer.commit()
+        final = merged_facts(details)
+        late = sorted(rel for rel, refs in used.items() if any(final.get(ref) != known for ref, known in refs.items()))
+        if late:
+            writer = ix.writer(limitmb=WRITER_MB)
+            for rel in late:
+                writer.delete_by_term("file", rel)
+                for entity in _parse(self.kb_root, rel).entities:
+                    for doc in documents(entity, final, rel):
+                        writer.add_document(**doc)
+            writer.commit()
+        return details
 
     def _clean(self, keep: str) -> None:
         """Remove old index folders and half builds; readers that have one open keep their files."""

@@ -11,6 +11,7 @@ a phrase), and if whoosh still cannot parse a query, it is searched again as pla
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,11 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from whoosh import query as wq
-from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser, SingleQuotePlugin
+from whoosh.qparser import FuzzyTermPlugin, MultifieldParser, SingleQuotePlugin
 
 from kb import schema
 from kb.analysis import CJK_RUN, raw_tokens, stem_word
-from kb.documents import FILTERS, TEXT_FIELDS
+from kb.documents import FILTERS, TEXT_FIELDS, query_schema
 from kb.index import DAMAGE_ERRORS, SearchIndex
 from kb.terminal_safe import visible
 
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 SNIPPET_CHARS = 200
 _CONTEXT_BEFORE = 40
 _ELLIPSIS = "…"
-_FIELD_NAMES = (*FILTERS, "year", "id")
+_FIELD_NAMES = FILTERS
 _FIELD = re.compile(r"(?<![^\s(])([A-Za-z_]+):")
 _YEAR = re.compile(r"year:([^\s()]*)")
 _YEAR_VALUE = re.compile(r"(\d{4})(?:\.\.(\d{4})?)?|\.\.(\d{4})")
@@ -172,13 +173,15 @@ def _plain_words(text: str) -> str:
 
 
 def _rewrite(query: wq.Query) -> wq.Query:
-    """Two changes to what whoosh parsed.  A lone CJK character becomes a prefix query: only the
-    last character of a run is indexed alone (kb.analysis), every other one starts a bigram.  A
-    fuzzy term keeps its first letter (`bandwith~` looks for one edit after the b): whoosh's
-    fuzzy search walks the whole vocabulary otherwise, about ten times slower."""
+    """Three changes to what whoosh parsed.  A filter (`vendor:aws`) becomes a term of the
+    `facets` field (`kb.documents`).  A lone CJK character becomes a prefix query: only the last
+    character of a run is indexed alone (kb.analysis), every other one starts a bigram.  A fuzzy
+    term keeps its first letter (`bandwith~` looks for one edit after the b): whoosh's fuzzy
+    search walks the whole vocabulary otherwise, about ten times slower."""
+    if query.is_leaf() and query.field() in FILTERS:
+        return _facet(query)
     if isinstance(query, wq.FuzzyTerm):
-        if query.prefixlength == 0:
-            query.prefixlength = 1
+        query.prefixlength = max(1, query.prefixlength)
         return query
     if isinstance(query, wq.Term) and query.fieldname in TEXT_FIELDS:
         text = query.text
@@ -186,6 +189,21 @@ def _rewrite(query: wq.Query) -> wq.Query:
             return wq.Prefix(query.fieldname, text, boost=query.boost)
         return query
     return query.apply(_rewrite)
+
+
+def _facet(query: wq.Query) -> wq.Query:
+    """A filter leaf as the same query on `facets`, its values prefixed with the filter's name."""
+    name = query.field()
+    if isinstance(query, wq.TermRange):
+        return wq.TermRange("facets", f"{name}:{query.start}", f"{name}:{query.end}")
+    if isinstance(query, wq.Phrase):
+        return wq.And([wq.Term("facets", f"{name}:{word}") for word in query.words])
+    moved = copy.copy(query)
+    moved.fieldname = "facets"
+    moved.text = f"{name}:{query.text}"  # type: ignore[attr-defined]
+    if isinstance(moved, wq.FuzzyTerm):
+        moved.prefixlength = len(name) + 1 + max(1, moved.prefixlength)
+    return moved
 
 
 class _Expanded:
@@ -299,10 +317,9 @@ class SearchEngine:
 
     def _set(self, searcher: Searcher) -> None:
         self._searcher = searcher
-        parser = MultifieldParser(list(TEXT_FIELDS), searcher.schema)
+        parser = MultifieldParser(list(TEXT_FIELDS), query_schema(searcher.schema))
         parser.remove_plugin_class(SingleQuotePlugin)  # "Amazon's" is a word, not the start of a quote
         parser.add_plugin(FuzzyTermPlugin())
-        parser.add_plugin(FieldAliasPlugin({"chips": ["chip"], "tags": ["tag"]}))
         self._parser = parser
 
     def refresh(self) -> bool:
@@ -337,7 +354,7 @@ class SearchEngine:
         if type is not None:
             if type not in schema.ENTITY_TYPES:
                 raise QueryError(f"--type {type} is not a type; use one of {', '.join(schema.ENTITY_TYPES)}")
-            parsed = wq.And([parsed, wq.Term("type", type)])
+            parsed = wq.And([parsed, wq.Term("facets", f"type:{type}")])
         try:
             return self._run(query, parsed, limit)
         except DAMAGE_ERRORS as error:
@@ -425,9 +442,9 @@ class SearchEngine:
             leaf = next((q for q in leaves if q.field() == "exact"), leaves[0])
             name = leaf.field()
             if name not in TEXT_FIELDS:
-                close = self._close_values(name, str(getattr(leaf, "text", "")))
+                close = self._close_facets(str(getattr(leaf, "text", getattr(leaf, "start", ""))))
                 if close:
-                    found[_shown(leaves)] = [f"{_ALIASES.get(name, name)}:{value}" for value in close]
+                    found[_shown(leaves)] = close
                 continue
             words = [str(w) for w in getattr(leaf, "words", [getattr(leaf, "text", "")])]
             for word in words:
@@ -441,11 +458,14 @@ class SearchEngine:
         reader = self._searcher.reader()
         return bool(reader.doc_frequency("exact", word) or reader.doc_frequency("body", stem_word(word)))
 
-    def _close_values(self, fieldname: str, value: str) -> list[str]:
+    def _close_facets(self, facet: str) -> list[str]:
+        """The indexed values of a filter nearest to `facet` (`vendor:amzon`), as filters."""
         import difflib
 
-        values = [v.decode("utf-8") for v in self._searcher.reader().lexicon(fieldname)]
-        return difflib.get_close_matches(value.lower(), values, n=3, cutoff=0.6)
+        name, _, value = facet.partition(":")
+        prefix = f"{name}:"
+        values = [v.decode("utf-8")[len(prefix) :] for v in self._searcher.reader().expand_prefix("facets", prefix)]
+        return [prefix + close for close in difflib.get_close_matches(value, values, n=3, cutoff=0.6)]
 
     def _close_words(self, word: str) -> list[str]:
         """Names (unstemmed) first, then words of the text, each as it is written in the KB; only
@@ -479,9 +499,6 @@ class SearchEngine:
         return None
 
 
-_ALIASES = {"chips": "chip", "tags": "tag"}
-
-
 def _user_terms(query: wq.Query) -> Iterator[list[wq.Query]]:
     """The leaf queries grouped by the term the user typed: a word searched in every text field
     is one group; a filter is a group of its own.  Nothing under NOT."""
@@ -509,22 +526,22 @@ def _user_terms(query: wq.Query) -> Iterator[list[wq.Query]]:
 def _shown(leaves: list[wq.Query]) -> str:
     """A group of leaves as the user would write it (from the unstemmed exact-field leaf)."""
     leaf = next((q for q in leaves if q.field() == "exact"), leaves[0])
-    name = leaf.field()
     if isinstance(leaf, wq.Phrase):
         words = [str(w) for w in leaf.words]
         if all(len(w) == 2 and CJK_RUN.fullmatch(w) for w in words):
             return words[0] + "".join(w[-1] for w in words[1:])
         text = '"' + " ".join(words) + '"'
-    elif isinstance(leaf, wq.TermRange):
-        start, end = ("" if leaf.start == "0000" else leaf.start), ("" if leaf.end == "9999" else leaf.end)
-        text = f"{start}..{end}"
+    elif isinstance(leaf, wq.TermRange):  # only year: ranges are parsed; open ends are 0000 and 9999
+        name, _, start = leaf.start.partition(":")
+        end = leaf.end.partition(":")[2]
+        return f"{name}:{'' if start == '0000' else start}..{'' if end == '9999' else end}"
     else:
         text = str(getattr(leaf, "text", leaf))
         if isinstance(leaf, wq.FuzzyTerm):
             text += "~"
         elif isinstance(leaf, wq.Prefix) and not _is_cjk_char(text):
             text += "*"
-    return text if name in TEXT_FIELDS else f"{_ALIASES.get(name, name)}:{text}"
+    return text  # a filter's text is already `vendor:aws`
 
 
 def _error_name(error: BaseException) -> str:

@@ -19,6 +19,7 @@ from kb import index as index_module
 from kb.index import SearchIndex, scan_kb
 from kb.locations import index_dir
 from kb.search import SearchEngine
+from kb.synth import generate
 from tests.conftest import REPO
 from tests.search_kb import CLAIMS, MORE_CLAIMS, make_kb
 
@@ -167,6 +168,70 @@ def test_a_text_file_that_appears_later_is_picked_up(kb_root: Path) -> None:
     assert ids(kb_root, "silicon") == ["c-supply", "en-report"]
 
 
+def test_a_build_that_parses_in_a_second_process_indexes_the_same(
+    kb_root: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    queries = ["推論", "vendor:gpu-maker", "chip:trn1", "year:2023..2024", "Trn1-vs-A100"]
+    in_process = [ids(kb_root, query) for query in queries]
+    monkeypatch.setenv("CHIPKB_CACHE_DIR", str(tmp_path / "other-cache"))
+    monkeypatch.setattr(index_module, "PARALLEL_PARSE_FILES", 0)
+    assert [ids(kb_root, query) for query in queries] == in_process
+
+
+BUILD_IN_TWO_PROCESSES = """
+import sys
+from pathlib import Path
+import kb.index
+kb.index.PARALLEL_PARSE_FILES = 0
+kb.index.SearchIndex(Path(sys.argv[1])).open()
+"""
+
+
+def children_of(pid: int) -> set[int]:
+    found = set()
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat_file.parent.name))
+    return found
+
+
+def test_a_killed_build_leaves_no_parsing_process_behind(tmp_path: Path) -> None:
+    root = generate(tmp_path / "kb", 1500)
+    process = subprocess.Popen([sys.executable, "-c", BUILD_IN_TWO_PROCESSES, str(root)], cwd=REPO)
+    deadline = time.monotonic() + 30
+    children: set[int] = set()
+    while not children and time.monotonic() < deadline and process.poll() is None:
+        children = children_of(process.pid)
+        time.sleep(0.05)
+    assert children, "the build started no parsing process"
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in children):
+        time.sleep(0.1)
+    alive = [
+        pid
+        for pid in children
+        if Path(f"/proc/{pid}/stat").exists() and " Z " not in Path(f"/proc/{pid}/stat").read_text()
+    ]
+    assert alive == []
+
+
+def test_facts_found_after_the_claims_that_use_them_are_applied_to_those_claims(tmp_path: Path) -> None:
+    root = make_kb(tmp_path / "kb")
+    chips = (root / "chips.yaml").read_text(encoding="utf-8")
+    (root / "chips.yaml").unlink()
+    # a quoted key hides the file from the first look for facts, and it sorts after the claims
+    (root / "zz-chips.yaml").write_text(chips.replace("chips:", '"chips":', 1), encoding="utf-8")
+    assert ids(root, "vendor:gpu-maker type:claim") == ["c-gpu-reliance"]
+    assert ids(root, "chip:trn1 type:claim") == ["c-benchmark", "c-inference-cost"]
+    assert ids(root, "Trainium type:claim") == ["c-benchmark", "c-inference-cost"]  # the subject's name
+
+
 def test_refresh_says_whether_anything_changed(kb_root: Path) -> None:
     engine = SearchEngine.open(kb_root)
     try:
@@ -310,6 +375,7 @@ import json
 import sys
 from pathlib import Path
 from kb.search import SearchEngine
+from kb.synth import generate
 engine = SearchEngine.open(Path(sys.argv[1]), notice=lambda message: print("NOTICE", message))
 print(json.dumps(sorted(hit.id for hit in engine.search(sys.argv[2], limit=100).hits)))
 """
