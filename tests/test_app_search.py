@@ -171,3 +171,20 @@ async def test_keys_typed_right_after_slash_land_in_the_box() -> None:
         assert app.screen.query_one(SearchBox).value == "cost"
         await pilot.press("slash", "s")  # a / inside the box is typed, as in "GB/s"
         assert app.screen.query_one(SearchBox).value == "cost/s"
+
+
+async def test_an_index_that_cannot_open_is_said_in_place_of_the_results(tmp_path, monkeypatch) -> None:
+    import kb.search
+
+    def refuse(*args, **kwargs):
+        raise OSError("the cache folder is read-only")
+
+    monkeypatch.setattr(kb.search.SearchEngine, "open", refuse)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await settle(pilot)
+        await type_query(pilot, "acme")
+        await pilot.pause(0.3)
+        summary = app.screen.query_one("#results-summary").content.plain
+        assert summary == "Could not open the search index: the cache folder is read-only"

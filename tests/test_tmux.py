@@ -49,17 +49,21 @@ class Tmux:
         return self("has-session", "-t", "app", check=False).returncode == 0
 
 
-def test_chipkb_in_tmux_finds_a_japanese_query_and_quits_on_q(tmp_path) -> None:
-    tmux = Tmux(tmp_path / "tmux.sock")
+def start_chipkb(tmux: Tmux, kb: Path) -> None:
     environment = {
         "LANG": "C.UTF-8",
         "TERM": "xterm-256color",
         "CHIPKB_CACHE_DIR": os.environ["CHIPKB_CACHE_DIR"],
         "CHIPKB_CONFIG_DIR": os.environ["CHIPKB_CONFIG_DIR"],
     }
-    command = ["env", *(f"{k}={v}" for k, v in environment.items()), str(chipkb_command()), "tui", "--kb", str(APP_KB)]
+    command = ["env", *(f"{k}={v}" for k, v in environment.items()), str(chipkb_command()), "tui", "--kb", str(kb)]
+    tmux("new-session", "-d", "-s", "app", "-x", str(WIDTH), "-y", str(HEIGHT), "--", *command)
+
+
+def test_chipkb_in_tmux_finds_a_japanese_query_and_quits_on_q(tmp_path) -> None:
+    tmux = Tmux(tmp_path / "tmux.sock")
     try:
-        tmux("new-session", "-d", "-s", "app", "-x", str(WIDTH), "-y", str(HEIGHT), "--", *command)
+        start_chipkb(tmux, APP_KB)
         tmux.wait_for("Vendors (2)")
         tmux("send-keys", "-t", "app", "/")
         # Textual moves focus on its next turn; a person sees the box focused before typing, and so
@@ -72,6 +76,36 @@ def test_chipkb_in_tmux_finds_a_japanese_query_and_quits_on_q(tmp_path) -> None:
         assert "推論" in shown.splitlines()[1]  # typed into the search box
         tmux("send-keys", "-t", "app", "Escape")
         tmux.wait_for("Vendors (2)")
+        tmux("send-keys", "-t", "app", "q")
+        deadline = time.monotonic() + TIMEOUT
+        while tmux.alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not tmux.alive(), "chipkb did not quit on q"
+    finally:
+        tmux("kill-server", check=False)
+
+
+def test_a_first_start_builds_a_large_index_inside_the_app(tmp_path) -> None:
+    """A KB of many files is parsed by a second process while the index is built; started from
+    inside the running app (where Textual stands in for stderr), that must still work."""
+    kb = tmp_path / "kb"
+    subprocess.run(
+        [sys.executable, "-m", "kb.synth", "--claims", "2000", "--out", str(kb)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    tmux = Tmux(tmp_path / "tmux.sock")
+    try:
+        start_chipkb(tmux, kb)
+        tmux.wait_for("Vendors (")
+        tmux("send-keys", "-t", "app", "/")
+        tmux.wait_for("Clear search")
+        tmux("send-keys", "-t", "app", "-l", "推論")
+        shown = tmux.wait_for(" results")
+        assert "Could not open the search index" not in shown
+        tmux("send-keys", "-t", "app", "Escape")
+        tmux.wait_for("Vendors (")  # an Escape and a q sent together read as alt+q
         tmux("send-keys", "-t", "app", "q")
         deadline = time.monotonic() + TIMEOUT
         while tmux.alive() and time.monotonic() < deadline:

@@ -4,6 +4,7 @@ compared, read and exported from the keyboard."""
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,8 @@ class ChipKBApp(App[int]):
         #: whoosh searchers are not meant for two threads at once: searches and refreshes take turns.
         self.engine_lock = threading.Lock()
         self.last_export: Any = None
+        #: Why the search index could not be opened, if it could not.
+        self.index_error = ""
         self.marked: list[str] = []
         self.settings = Settings.load()
         self.poll_seconds = poll_seconds
@@ -118,6 +121,8 @@ class ChipKBApp(App[int]):
     def _open_index(self) -> None:
         from kb.search import SearchEngine
 
+        _start_resource_tracker()
+
         def notice(message: str) -> None:
             self.call_from_thread(self.notify, message, timeout=4, markup=False)
 
@@ -139,12 +144,11 @@ class ChipKBApp(App[int]):
         if event.state == WorkerState.ERROR and event.worker.group in ("load", "index", "watch"):
             error = event.worker.error
             what = {"load": "load the KB", "index": "open the search index", "watch": "check the KB for changes"}
-            self.notify(
-                f"Could not {what[event.worker.group]}: {error}",
-                severity="error",
-                timeout=10,
-                markup=False,
-            )
+            message = f"Could not {what[event.worker.group]}: {error}"
+            if event.worker.group == "index":
+                self.index_error = message
+                self.main.engine_ready()
+            self.notify(message, severity="error", timeout=10, markup=False)
 
     # --- marks, screens, export -----------------------------------------------------------------
 
@@ -238,6 +242,25 @@ class ChipKBApp(App[int]):
         self.settings.export_dir = folder.expanduser()
         self.settings.save()
         self.notify(f"Notes will be exported to {self.settings.export_dir}", timeout=4, markup=False)
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with the real stderr.
+
+    Building a large index spawns a parser process, and the first spawn starts the resource
+    tracker, passing it `sys.stderr.fileno()`.  While the app runs, Textual's stand-in for stderr
+    answers -1, and the spawn fails ("bad value(s) in fds_to_keep").  Started here, briefly with
+    the real stderr, the tracker is already running when the index needs it.
+    """
+    from multiprocessing import resource_tracker
+
+    captured = sys.stderr
+    sys.stderr = sys.__stderr__
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        if sys.stderr is sys.__stderr__:
+            sys.stderr = captured
 
 
 def run_app(kb_root: Path) -> int:

@@ -303,7 +303,8 @@ class MainScreen(Screen[None]):
         self.debounced_at = time.perf_counter()
         engine = self.chipkb.engine
         if engine is None:
-            self._summary(Text("Preparing the search index…", style="italic"))
+            waiting = kb_text(self.chipkb.index_error, "bold red") if self.chipkb.index_error else None
+            self._summary(waiting or Text("Preparing the search index…", style="italic"))
             return
         self._search(engine, self.query_text)
 

@@ -96,7 +96,8 @@ class EntityView(Vertical):
 
     def spec_table(self) -> SpecTable:
         if not self.query(SpecTable):
-            self.mount(SpecTable(id="specs"))
+            links = self.query(LinkList)
+            self.mount(SpecTable(id="specs"), before=links.first() if links else None)
         return self.query_one(SpecTable)
 
     def link_list(self) -> LinkList:
