@@ -79,3 +79,44 @@ async def test_the_app_polls_on_its_own(tmp_path) -> None:
         write_kb(root, {"extra.yaml": "vendors:\n  - id: other\n    name: Other\n    kind: other\n"})
         await wait_for_reload(pilot, old)
         assert app.kb.get("other") is not None
+
+
+async def test_open_compare_and_reader_screens_follow_a_reload(tmp_path) -> None:
+    from tui.screens.compare import CompareScreen
+    from tui.screens.reader import ReaderScreen
+
+    source = (
+        "sources:\n  - id: s\n    title: S\n    language: en\n    text: |\n"
+        "      First sentence here.\n\n      Second sentence here.\n"
+    )
+    claims = (
+        "claims:\n  - {id: c1, statement: One, subjects: [one], source: s, excerpt: First sentence here., kind: fact}\n"
+    )
+    chips = "chips:\n  - id: one\n    name: Chip One\n    vendor: acme\n    kind: gpu\n    specs:\n"
+    spec = "      - {name: tdp, value: %d, unit: W, source: s}\n"
+    root = write_kb(tmp_path / "kb", {**FILES, "chips.yaml": chips + spec % 300, "s.yaml": source, "c.yaml": claims})
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.open_compare(["one"])
+        await pilot.pause()
+        compare = app.screen
+        assert isinstance(compare, CompareScreen)
+        assert [str(c) for c in compare.query_one("#compare-table").get_row_at(0)] == ["TDP (W)", "300"]
+        old = app.kb
+        write_kb(root, {"chips.yaml": chips + spec % 350})
+        app.check_for_changes()
+        await wait_for_reload(pilot, old)
+        assert [str(c) for c in compare.query_one("#compare-table").get_row_at(0)] == ["TDP (W)", "350"]
+        await pilot.press("escape")
+        app.open_reader("c1")
+        await pilot.pause()
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen) and [a.claim_id for a in reader.anchors] == ["c1"]
+        old = app.kb
+        second = claims.replace("claims:\n", "").replace("c1", "c2").replace("First", "Second")
+        write_kb(root, {"c.yaml": claims + second})
+        app.check_for_changes()
+        await wait_for_reload(pilot, old)
+        assert [a.claim_id for a in reader.anchors] == ["c1", "c2"]
+        assert reader.anchors[reader.current].claim_id == "c1"  # still on the excerpt it was on
