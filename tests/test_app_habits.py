@@ -136,3 +136,16 @@ def test_settings_survive_a_damaged_file() -> None:
     assert Settings.load() == Settings()
     Settings.path().write_text('["a list"]', encoding="utf-8")
     assert Settings.load() == Settings()
+
+
+async def test_clicking_a_key_in_the_key_bar_runs_it() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.screen.query_one("#tree").focus()
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        x = bar.render().plain.index(" ? Help ") + 1
+        await pilot.click(KeyBar, offset=(x, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)

@@ -1,5 +1,5 @@
-"""The chipkb app: the KB loaded in a worker after the first paint, watched for changes, searched,
-compared, read and exported from the keyboard."""
+"""The chipkb app: the KB (from the cache when unchanged, else loaded in a worker while the screen
+shows), watched for changes, searched, compared, read and exported from the keyboard."""
 
 from __future__ import annotations
 
