@@ -43,7 +43,7 @@ def make_schema() -> fields.Schema:
     return fields.Schema(
         id=fields.STORED(),
         type=fields.STORED(),
-        file=fields.ID(stored=True),
+        file=fields.ID(),  # the YAML file a document came from: re-indexing a file deletes by it
         label=fields.STORED(),
         text=fields.STORED(),
         passage=fields.STORED(),

@@ -43,7 +43,7 @@ from kb.locations import index_dir
 if TYPE_CHECKING:
     from whoosh.searching import Searcher
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: The file suffixes of KB files, as in `kb.load` (not imported from there: it needs yaml).
 KB_SUFFIXES = (".yaml", ".yml")
 MANIFEST = "manifest.json"
