@@ -69,9 +69,9 @@ async def test_warnings_alone_do_not_open_the_panel(tmp_path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         assert app.kb.problems and not app.kb.errors
-        assert not app.screen.query(ProblemsPanel)  # not even made until asked for
+        panel = app.screen.query_one(ProblemsPanel)
+        assert not panel.display and panel.problems == app.kb.problems
         assert "0 errors, 1 warnings (p)" in app.screen.query_one("#status").content.plain
         await pilot.press("p")
-        panel = app.screen.query_one(ProblemsPanel)
         assert panel.display and panel.has_focus
         assert panel.problems == app.kb.problems

@@ -116,6 +116,16 @@ class MainScreen(Screen[None]):
             self.query_one("#left").mount(panel)
         return self.query_one(ProblemsPanel)
 
+    def _list_problems(self, kb: KnowledgeBase, show: bool) -> None:
+        if kb is not self.kb:
+            return  # a newer KB has loaded meanwhile
+        panel = self.problems_panel()
+        panel.show(kb.problems)
+        if show:
+            panel.display = True
+        elif not kb.problems:
+            panel.display = False
+
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
 
@@ -131,11 +141,9 @@ class MainScreen(Screen[None]):
         cursor = tree.entity_at_cursor()
         tree.load(kb, self.chipkb.marked)
         if kb.errors:
-            self.problems_panel().display = True
-        for problems in self.query(ProblemsPanel):
-            problems.show(kb.problems)
-            if not kb.problems:
-                problems.display = False
+            self._list_problems(kb, show=True)
+        else:  # hidden: made after the first paint, which need not wait for it
+            self.call_after_refresh(self._list_problems, kb, False)
         shown = self.query_one(EntityView).entity_id
         if shown and kb.get(shown):
             self.query_one(EntityView).show(kb, kb.entities[shown], set(self.chipkb.marked))
