@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import unicodedata
 
 from app_pilot import SIZE, make_app, ready, settle
 from rich.text import Text
@@ -29,10 +30,21 @@ class RecordingEngine:
         return self.engine.refresh()
 
 
+def send_keys(app, keys: list[tuple[str, str]]) -> None:
+    """Queue keys as the terminal driver does, all at once (Pilot waits after each key; a fast
+    typist does not)."""
+    for key, character in keys:
+        event = events.Key(key, character)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
 async def type_query(pilot, text: str) -> None:
-    await pilot.press("slash")
-    for char in text:
-        await pilot.press(char)
+    """`/` then `text`, typed faster than the debounce."""
+    keys = [("slash", "/")]
+    keys += [(char if char.isalnum() else unicodedata.name(char).lower().replace(" ", "_"), char) for char in text]
+    send_keys(pilot.app, keys)
+    await pilot.pause()
 
 
 async def wait_for_results(pilot, query: str) -> MainScreen:
@@ -161,10 +173,7 @@ async def test_keys_typed_right_after_slash_land_in_the_box() -> None:
         await ready(pilot)
         # all five keys queued at once, as a fast typist's reach the app: c must not reach the tree
         # (where it would open compare)
-        for key, character in (("slash", "/"), ("c", "c"), ("o", "o"), ("s", "s"), ("t", "t")):
-            event = events.Key(key, character)
-            event.set_sender(app)
-            app._driver.send_message(event)  # as the terminal driver does, without Pilot's waits
+        send_keys(app, [("slash", "/"), ("c", "c"), ("o", "o"), ("s", "s"), ("t", "t")])
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
