@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 SNIPPET_CHARS = 200
 _CONTEXT_BEFORE = 40
 _ELLIPSIS = "…"
-_FIELD_NAMES = FILTERS
 _FIELD = re.compile(r"(?<![^\s(])([A-Za-z_]+):")
 _YEAR = re.compile(r"year:([^\s()]*)")
 _YEAR_VALUE = re.compile(r"(\d{4})(?:\.\.(\d{4})?)?|\.\.(\d{4})")
@@ -49,6 +48,9 @@ class QueryError(Exception):
 
 @dataclass(frozen=True)
 class Hit:
+    """One document found.  `title` and `snippet` are KB text made safe to print (control
+    characters shown as escapes, whitespace collapsed); the spans index into them."""
+
     id: str
     type: str
     title: str
@@ -64,6 +66,10 @@ class Hit:
 
 @dataclass(frozen=True)
 class SearchResults:
+    """`total` counts every match, `hits` the best `limit`; `unmatched_terms` are the query's
+    terms (as typed, or `vendor:x` for a filter) that match no document, and `suggestions` the
+    nearest indexed terms for some of them."""
+
     query: str
     total: int
     hits: list[Hit]
@@ -79,12 +85,12 @@ def _kinds() -> set[str]:
 
 
 def _check_field(name: str, value: str) -> None:
-    if name not in _FIELD_NAMES:
+    if name not in FILTERS:
         import difflib
 
-        close = difflib.get_close_matches(name, _FIELD_NAMES, n=1)
+        close = difflib.get_close_matches(name, FILTERS, n=1)
         meant = f"did you mean {close[0]}:? " if close else ""
-        fields = ", ".join(f"{n}:" for n in _FIELD_NAMES)
+        fields = ", ".join(f"{n}:" for n in FILTERS)
         raise QueryError(f"unknown field {name}: ({meant}fields are {fields}); to search for the text, quote it")
     if not value or value[0] in ")":
         raise QueryError(f"{name}: needs a value, e.g. {name}:{_EXAMPLES[name]}")
@@ -302,7 +308,13 @@ def snippet(
 
 
 class SearchEngine:
-    """Searches one KB folder's index; open it with `SearchEngine.open(kb_root)`."""
+    """Searches one KB folder's index; open it with `SearchEngine.open(kb_root)`.
+
+    Besides QueryError, `open`, `search` and `refresh` can raise OSError (the cache folder cannot
+    be written, the disk is full) and kb.index.IndexBusy (another process has been building the
+    index for ten minutes).  One engine is for one thread at a time: `refresh` closes the searcher
+    that a `search` running in another thread would be using.
+    """
 
     def __init__(self, index: SearchIndex, searcher: Searcher) -> None:
         self._index = index
