@@ -207,3 +207,29 @@ async def test_bundled_kb_opens() -> None:
         await ready(pilot)
         assert app.kb is not None and app.kb.claims
         assert app.screen.query_one(KBTree).root.children
+
+
+async def test_long_source_and_chip_lists_are_paged_too(tmp_path) -> None:
+    from conftest import write_kb
+
+    sources = "".join(f"  - {{id: src-{i:03d}, title: Source {i:03d}, language: en}}\n" for i in range(450))
+    chips = "".join(f"  - {{id: chip-{i:03d}, name: Chip {i:03d}, vendor: big, kind: gpu}}\n" for i in range(250))
+    root = write_kb(
+        tmp_path / "kb",
+        {
+            "kb.yaml": "vendors:\n  - {id: big, name: Big, kind: other}\n  - {id: none, name: None Yet, kind: other}\n"
+            f"chips:\n{chips}sources:\n{sources}"
+        },
+    )
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        tree = app.screen.query_one(KBTree)
+        assert tree.reveal("src-420")
+        sources_node = tree.root.children[2]
+        assert [page.label.plain for page in sources_node.children] == ["1-200", "201-400", "401-450"]
+        assert [len(page.children) for page in sources_node.children] == [0, 0, 50]
+        assert tree.reveal("chip-210")
+        big, none = tree.root.children[0].children
+        assert [page.label.plain for page in big.children] == ["1-200", "201-250"]
+        assert not none.allow_expand  # a vendor without chips has nothing to open

@@ -89,6 +89,7 @@ class KBTree(Tree[NodeData]):
         self.kb: KnowledgeBase | None = None
         self.marked: set[str] = set()
         self._group_titles: dict[str, Text] = {}
+        self._members: dict[str, list[str]] = {}
         #: The nodes of chips added so far, to redraw their marks.
         self._chip_nodes: dict[str, TreeNode[NodeData]] = {}
 
@@ -101,49 +102,40 @@ class KBTree(Tree[NodeData]):
         self.clear()
         self._chip_nodes = {}
         vendors = sorted(kb.vendors, key=lambda v: v.title.casefold())
-        known_vendors = {v.id for v in vendors}
-        orphans = sorted((c.id for c in kb.chips if c.vendor not in known_vendors), key=self._sort_key)
-        claims = kb.claims
-        sources = sorted((s.id for s in kb.sources), key=self._sort_key)
+        chips_by_vendor: dict[str, list[str]] = {v.id: [] for v in vendors}
+        orphans: list[str] = []
+        for chip in sorted(kb.chips, key=lambda c: c.title.casefold()):
+            chips_by_vendor.get(chip.vendor, orphans).append(chip.id)
+        by_kind: dict[str, list[str]] = {kind: [] for kind in CLAIM_KINDS}
+        for claim in sorted(kb.claims, key=lambda c: c.id):
+            by_kind.setdefault(claim.kind, []).append(claim.id)
+        #: The entity ids under each group that lists entities, in the order shown.
+        self._members = {f"vendor:{vendor_id}": ids for vendor_id, ids in chips_by_vendor.items()}
+        self._members["orphans"] = orphans
+        self._members.update({f"kind:{kind}": ids for kind, ids in by_kind.items() if ids})
+        self._members["sources"] = [s.id for s in sorted(kb.sources, key=lambda s: s.title.casefold())]
+
+        def listing(key: str) -> Group:
+            return Group(key, lambda: _paged(key, self._members[key]))
 
         def vendor_children() -> list[NodeData]:
-            children: list[NodeData] = [
-                Group(f"vendor:{v.id}", lambda v=v: sorted((c.id for c in kb.chips_of(v.id)), key=self._sort_key))
-                for v in vendors
-            ]
-            if orphans:
-                children.append(Group("orphans", lambda: list(orphans)))
-            return children
+            children: list[NodeData] = [listing(f"vendor:{v.id}") for v in vendors]
+            return [*children, listing("orphans")] if orphans else children
 
         def claim_children() -> list[NodeData]:
-            by_kind: dict[str, list[str]] = {kind: [] for kind in CLAIM_KINDS}
-            for claim in claims:
-                by_kind.setdefault(claim.kind, []).append(claim.id)
-            return [
-                Group(f"kind:{kind}", lambda kind=kind, ids=ids: _paged(f"kind:{kind}", sorted(ids)))
-                for kind, ids in by_kind.items()
-                if ids
-            ]
+            return [listing(f"kind:{kind}") for kind in by_kind if by_kind[kind]]
 
+        claims = len(kb.claims)
         self._group_titles = {
             "vendors": Text.assemble("Vendors ", (f"({len(vendors)})", "dim")),
-            "claims": Text.assemble("Claims ", (f"({len(claims)})", "dim")),
-            "sources": Text.assemble("Sources ", (f"({len(sources)})", "dim")),
+            "claims": Text.assemble("Claims ", (f"({claims})", "dim")),
+            "sources": Text.assemble("Sources ", (f"({len(self._members['sources'])})", "dim")),
             "orphans": Text.assemble("Chips of unknown vendors ", (f"({len(orphans)})", "dim")),
         }
-        for claim_kind in CLAIM_KINDS:
-            count = sum(1 for c in claims if c.kind == claim_kind)
-            self._group_titles[f"kind:{claim_kind}"] = Text.assemble(badge(claim_kind), (f" ({count})", "dim"))
-        for group in (
-            Group("vendors", vendor_children),
-            Group("claims", claim_children),
-            Group("sources", lambda: list(sources)),
-        ):
+        for claim_kind, ids in by_kind.items():
+            self._group_titles[f"kind:{claim_kind}"] = Text.assemble(badge(claim_kind), (f" ({len(ids)})", "dim"))
+        for group in (Group("vendors", vendor_children), Group("claims", claim_children), listing("sources")):
             self._add(self.root, group)
-
-    def _sort_key(self, entity_id: str) -> str:
-        assert self.kb is not None
-        return self.kb.title_of(entity_id).casefold()
 
     def _group_label(self, group: Group) -> Text:
         if group.key in self._group_titles:
@@ -156,7 +148,8 @@ class KBTree(Tree[NodeData]):
 
     def _add(self, parent: TreeNode[NodeData], data: NodeData) -> TreeNode[NodeData] | None:
         if isinstance(data, Group):
-            return parent.add(self._group_label(data), data)
+            empty = data.key in self._members and not self._members[data.key]  # a vendor with no chips
+            return parent.add(self._group_label(data), data, allow_expand=not empty)
         assert self.kb is not None
         entity = self.kb.get(data)
         if entity is None:
@@ -212,7 +205,7 @@ class KBTree(Tree[NodeData]):
         return data.key if isinstance(data, Group) else str(data)
 
     def _path_to(self, entity_id: str) -> list[str] | None:
-        """The node keys from the top group down to the entity's node."""
+        """The node keys from the top group down to the entity's node (through its page, if any)."""
         kb = self.kb
         entity = kb.get(entity_id) if kb else None
         if kb is None or entity is None:
@@ -220,19 +213,21 @@ class KBTree(Tree[NodeData]):
         if isinstance(entity, Vendor):
             return ["vendors", f"vendor:{entity.id}"]
         if isinstance(entity, Chip):
-            if isinstance(kb.get(entity.vendor), Vendor):
-                return ["vendors", f"vendor:{entity.vendor}", entity.id]
-            return ["vendors", "orphans", entity.id]
-        if isinstance(entity, Claim):
-            kind_key = f"kind:{entity.kind}"
-            path = ["claims", kind_key]
-            ids = sorted(c.id for c in kb.claims if c.kind == entity.kind)
-            if len(ids) > PAGE:
-                start = ids.index(entity.id) // PAGE * PAGE
-                end = min(start + PAGE, len(ids))
-                path.append(f"{kind_key}:{start + 1}-{end}")
-            return [*path, entity.id]
-        return ["sources", entity.id]
+            listing = f"vendor:{entity.vendor}" if f"vendor:{entity.vendor}" in self._members else "orphans"
+            path = ["vendors", listing]
+        elif isinstance(entity, Claim):
+            listing = f"kind:{entity.kind}"
+            path = ["claims", listing]
+        else:
+            listing = "sources"
+            path = [listing]
+        ids = self._members.get(listing, [])
+        if entity_id not in ids:
+            return None
+        if len(ids) > PAGE:
+            start = ids.index(entity_id) // PAGE * PAGE
+            path.append(f"{listing}:{start + 1}-{min(start + PAGE, len(ids))}")
+        return [*path, entity_id]
 
     # --- marks ----------------------------------------------------------------------------------
 
