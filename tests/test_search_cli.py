@@ -84,6 +84,30 @@ claims:
     assert "\x1b[1;7mAccelerators" in out  # the match is styled, not marked up
 
 
+def test_markdown_prints_the_hits_as_one_note_and_out_writes_it(
+    kb_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "search", "--kb", str(kb_root), "垂直統合", "--type", "claim", "--markdown")
+    assert (code, err) == (0, "")
+    assert out.startswith("---\n") and "type: search" in out
+    assert "[[claims/c-vertical|" in out and "垂直統合" in out
+    note = tmp_path / "notes" / "search.md"
+    note.parent.mkdir()
+    code, out, _ = run(capsys, "search", "--kb", str(kb_root), "垂直統合", "--type", "claim", "--out", str(note))
+    assert (code, out) == (0, f"wrote {note}\n")
+    assert "[[claims/c-vertical|" in note.read_text(encoding="utf-8")
+    assert run(capsys, "search", "--kb", str(kb_root), "垂直統合", "--type", "claim", "--out", str(note))[1] == (
+        f"unchanged {note}\n"
+    )
+
+
+def test_a_note_is_never_written_into_the_kb_folder(kb_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "search", "--kb", str(kb_root), "MI300X", "--out", str(kb_root / "note.md"))
+    assert (code, out) == (1, "")
+    assert "inside the KB folder" in err
+    assert not (kb_root / "note.md").exists()
+
+
 def test_no_hits_exits_1_naming_the_terms_and_what_was_meant(kb_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "search", "--kb", str(kb_root), "trainum")
     assert (code, out) == (1, "")

@@ -1,14 +1,16 @@
 """Full-text search of the KB, English and Japanese: words, "phrases", AND, OR, NOT, wildcards
 (infer*), fuzzy terms (trainum~) and filters: type:claim vendor:aws chip:trainium2 kind:forecast
 tag:supply-chain lang:ja year:2023..2025. On a terminal the hits are a table with the matches
-highlighted; piped, one hit a line: type, id, title and snippet separated by tabs. Exit 0 with
-hits, 1 with none (saying which terms matched nothing, and what was meant), 2 for a malformed
-query."""
+highlighted; piped, one hit a line: type, id, title and snippet separated by tabs; --markdown
+prints them as one note for Obsidian or zk, --out FILE writes that note (a file edited by hand
+since chipkb wrote it is kept, exit 1, unless --force). Exit 0 with hits, 1 with none (saying
+which terms matched nothing, and what was meant), 2 for a malformed query."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb.commands.common import add_kb_argument, kb_root, print_json
@@ -37,6 +39,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--type", choices=ENTITY_TYPES, help="only hits of this type")
     parser.add_argument("--limit", type=_limit, default=20, metavar="N", help="show at most N hits (default 20)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--markdown", action="store_true", help="print the hits as one markdown note")
+    parser.add_argument("--out", metavar="FILE", type=Path, help="write the markdown note to FILE")
+    parser.add_argument("--force", action="store_true", help="with --out: overwrite a file edited by hand")
 
 
 def _say(message: str) -> None:
@@ -69,7 +74,11 @@ def run(args: argparse.Namespace) -> int:
         return 1
     finally:
         engine.close()
-    if args.json:
+    if args.markdown or args.out is not None:
+        written = _note(root, results, args.out, args.force)
+        if written:
+            return written
+    elif args.json:
         print_json(
             {
                 "query": results.query,
@@ -98,6 +107,33 @@ def run(args: argparse.Namespace) -> int:
     if not results.hits:
         _say(_no_hits(results))
         return 1
+    return 0
+
+
+def _note(root: Path, results: SearchResults, out: Path | None, force: bool) -> int:
+    """Print the hits as a note, or write it to `out`; non-zero when it could not be written."""
+    from kb.notes import results_note
+    from kb.terminal_safe import visible
+
+    note = results_note(results.query, [(hit.id, hit.type, hit.title, hit.snippet) for hit in results.hits])
+    if out is None:
+        sys.stdout.write(visible(note))
+        return 0
+    from kb.commands.export import print_kept
+    from kb.export import ExportError, write_notes
+
+    if out.parent.resolve().is_relative_to(root.resolve()):
+        _say(f"{out}: inside the KB folder {root}; write it somewhere else")
+        return 1
+    try:
+        report = write_notes(out.parent, {out.name: note}, force=force)
+    except (ExportError, OSError) as error:
+        _say(str(error) if isinstance(error, ExportError) else f"cannot write {out}: {error.strerror}")
+        return 1
+    if report.kept:
+        print_kept(report.kept)
+        return 1
+    print(visible(f"{'unchanged' if report.unchanged else 'wrote'} {out}"))
     return 0
 
 
