@@ -35,7 +35,11 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with `only`, just that subcommand's module is imported (the others are listed).
+
+    `chipkb search` must start fast, so it should not pay for importing every other command.
+    """
     parser = _Parser(
         prog="chipkb",
         description="A knowledge base of the AI-chip race: browse, search, compare, export.",
@@ -44,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"chipkb {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module_name, summary) in COMMANDS.items():
+        if only is not None and name != only:
+            commands.add_parser(name, help=summary)
+            continue
         module = importlib.import_module(module_name)
         sub = commands.add_parser(name, help=summary, description=module.__doc__)
         module.add_arguments(sub)
@@ -51,11 +58,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_TOP_LEVEL_OPTIONS = ("-h", "--help", "--version")
+
+
+def _command_in(arguments: list[str]) -> str | None:
+    """The subcommand named first on the command line, when it is one we know."""
+    first = next((a for a in arguments if not a.startswith("-")), None)
+    return first if first in COMMANDS else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    if not arguments or (arguments[0].startswith("-") and arguments[0] not in _TOP_LEVEL_OPTIONS):
+        arguments.insert(0, "tui")  # `chipkb --kb DIR` opens the app on DIR
+    parser = build_parser(only=_command_in(arguments))
     try:
-        args = parser.parse_args(arguments or ["tui"])
+        args = parser.parse_args(arguments)
         return int(args.run(args))
     except UsageError as error:
         print(f"chipkb: error: {error}", file=sys.stderr)
