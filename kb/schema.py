@@ -7,7 +7,6 @@ the schema reference in `docs/schema.md`, so the three cannot drift apart.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 SLUG_PATTERN = "^[a-z0-9][a-z0-9-]*$"
@@ -36,20 +35,36 @@ SOURCE_KINDS = ("primary", "secondary", "dataset")
 SPEC_STATUSES = ("stated", "not-disclosed")
 
 
-@dataclass(frozen=True)
 class Field:
     """One field of an entity.
 
     `kind` is one of: text (a string), slug, ref (one id), refs (a list of ids),
     strings (a list of strings), date (YYYY, YYYY-MM or YYYY-MM-DD), number, enum, specs.
+
+    (A plain class, not a dataclass: `chipkb search` imports this module for the entity types,
+    and `dataclasses` with the `inspect` it loads would cost it ~10 ms.)
     """
 
-    name: str
-    kind: str
-    doc: str
-    required: bool = False
-    targets: tuple[str, ...] = ()
-    choices: tuple[str, ...] = ()
+    __slots__ = ("choices", "doc", "kind", "name", "required", "targets")
+
+    def __init__(
+        self,
+        name: str,
+        kind: str,
+        doc: str,
+        required: bool = False,
+        targets: tuple[str, ...] = (),
+        choices: tuple[str, ...] = (),
+    ) -> None:
+        self.name = name
+        self.kind = kind
+        self.doc = doc
+        self.required = required
+        self.targets = targets
+        self.choices = choices
+
+    def __repr__(self) -> str:
+        return f"Field({self.name!r}, {self.kind!r})"
 
 
 def _id() -> Field:

@@ -14,9 +14,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from itertools import pairwise
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from whoosh import query as wq
@@ -29,6 +27,8 @@ from kb.index import DAMAGE_ERRORS, SearchIndex
 from kb.terminal_safe import visible
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from whoosh.searching import Searcher
 
 SNIPPET_CHARS = 200
@@ -46,35 +46,64 @@ class QueryError(Exception):
     """A query that cannot be searched; str(error) is one line for the user."""
 
 
-@dataclass(frozen=True)
 class Hit:
     """One document found.  `title` and `snippet` are KB text made safe to print (control
-    characters shown as escapes, whitespace collapsed); the spans index into them."""
+    characters shown as escapes, whitespace collapsed); the spans index into them: `highlights`
+    into `snippet`, `title_highlights` into `title`.  For a passage of a source's text, `passage`
+    is its number (from 1) and `line` the line of the text it starts on.
 
-    id: str
-    type: str
-    title: str
-    score: float
-    snippet: str
-    highlights: tuple[tuple[int, int], ...]
-    #: For a passage of a source's text: its number (from 1) and the line of the text it starts on.
-    passage: int | None = None
-    line: int | None = None
-    #: (start, end) spans in `title` to highlight.
-    title_highlights: tuple[tuple[int, int], ...] = ()
+    (This module's records are plain classes: `dataclasses`, with the `inspect` it imports, would
+    cost every `chipkb search` ~10 ms.)"""
+
+    __slots__ = ("highlights", "id", "line", "passage", "score", "snippet", "title", "title_highlights", "type")
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        type: str,
+        title: str,
+        score: float,
+        snippet: str,
+        highlights: tuple[tuple[int, int], ...],
+        passage: int | None = None,
+        line: int | None = None,
+        title_highlights: tuple[tuple[int, int], ...] = (),
+    ) -> None:
+        self.id = id
+        self.type = type
+        self.title = title
+        self.score = score
+        self.snippet = snippet
+        self.highlights = highlights
+        self.passage = passage
+        self.line = line
+        self.title_highlights = title_highlights
+
+    def __repr__(self) -> str:
+        return f"Hit({self.type} {self.id!r}, passage={self.passage}, score={self.score})"
 
 
-@dataclass(frozen=True)
 class SearchResults:
     """`total` counts every match, `hits` the best `limit`; `unmatched_terms` are the query's
     terms (as typed, or `vendor:x` for a filter) that match no document, and `suggestions` the
     nearest indexed terms for some of them."""
 
-    query: str
-    total: int
-    hits: list[Hit]
-    unmatched_terms: list[str] = field(default_factory=list)
-    suggestions: dict[str, list[str]] = field(default_factory=dict)
+    __slots__ = ("hits", "query", "suggestions", "total", "unmatched_terms")
+
+    def __init__(
+        self,
+        query: str,
+        total: int,
+        hits: list[Hit],
+        unmatched_terms: list[str],
+        suggestions: dict[str, list[str]],
+    ) -> None:
+        self.query = query
+        self.total = total
+        self.hits = hits
+        self.unmatched_terms = unmatched_terms
+        self.suggestions = suggestions
 
 
 # -- checking and rewriting the query text -----------------------------------------------------
