@@ -8,6 +8,7 @@ Each subcommand lives in `kb/commands/<name>.py` with `add_arguments(parser)` an
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from collections.abc import Sequence
@@ -86,4 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def entry_point() -> None:
-    sys.exit(main())
+    code = main()
+    # The process ends here: spare it the full collections Python runs at exit over every object
+    # still alive (~15 ms once whoosh is imported) by moving them all out of the collector's sight.
+    gc.freeze()
+    sys.exit(code)

@@ -52,8 +52,18 @@ def _say(message: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     root = kb_root(args)
-    from kb.index import IndexBusy
-    from kb.search import QueryError, SearchEngine
+    import gc
+
+    # Importing whoosh makes tens of thousands of objects and next to no garbage: collecting while
+    # importing only walks them again and again (and `chipkb` skips the collections at exit).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        from kb.index import IndexBusy
+        from kb.search import QueryError, SearchEngine
+    finally:
+        if collecting:
+            gc.enable()
 
     query = " ".join(args.query)
     try:
