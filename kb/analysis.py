@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from whoosh.analysis import Token, Tokenizer
@@ -35,14 +35,16 @@ ANALYZER_VERSION = 1
 #: half-width), Hangul, and whatever else lies from U+2E80 up, other than the blocks of Latin and
 #: Cyrillic letters there (presentation forms, full-width ＡＢＣ, Latin Extended-D and -E).  Written
 #: as the characters it is not because `re` fills a table entry for every character of a range
-#: when compiling: listing the CJK blocks themselves costs ~5 ms, which every `chipkb search`
-#: would pay, against ~1 ms for this.  Runs of words are found with the cheap `\w`, then split here.
+#: when compiling: listing the CJK blocks themselves costs ~5 ms against ~1.5 ms for this, and
+#: even that is compiled only once some text has a character from U+2E80 up (`_cjk_run`), so a
+#: search among English texts never pays for it.  Runs of words are found with the cheap `\w`,
+#: then split here.
 _NOT_CJK = "\x00-\u2e7f\ua640-\ua6ff\ua720-\uabff\ufb00-\uff65\uffa0-\uffff"
-CJK_RUN = re.compile(f"[^{_NOT_CJK}]+")
+#: Below this, no character is CJK.
+_FIRST_CJK = "\u2e80"
 #: Combining marks, which belong to the letter before them (e + ◌́ is é, half-width ｶ + ﾞ is ガ).
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u3099\u309a\uff9e\uff9f"
 _WORD = re.compile(f"(?:[^\\W_]|[{_MARKS}])+")
-_CLUSTER = re.compile(f"(?s).[{_MARKS}]*")
 _MIN_STEMMED = 4
 
 #: (term, position, start, end, is_word)
@@ -51,6 +53,22 @@ RawToken = tuple[str, int, int, int, bool]
 _Spans = list[tuple[int, int]] | None
 #: (is_cjk, normalised text, start, end, spans)
 _Segment = tuple[bool, str, int, int, _Spans]
+
+
+@cache
+def _cjk_run() -> re.Pattern[str]:
+    return re.compile(f"[^{_NOT_CJK}]+")
+
+
+@cache
+def _cluster() -> re.Pattern[str]:
+    """A character with the combining marks that follow it."""
+    return re.compile(f"(?s).[{_MARKS}]*")
+
+
+def is_cjk(text: str) -> bool:
+    """Whether `text` is one run of CJK characters."""
+    return bool(text) and max(text) >= _FIRST_CJK and _cjk_run().fullmatch(text) is not None
 
 
 def normalise(text: str) -> str:
@@ -79,8 +97,11 @@ def _segments(text: str) -> Iterator[_Segment]:
 
 def _split(word: str, base: int, spans: _Spans) -> Iterator[_Segment]:
     """The Latin and CJK runs of a normalised word starting at `base` (or placed by `spans`)."""
+    if max(word) < _FIRST_CJK:
+        yield _piece(word, 0, len(word), base, spans, False)
+        return
     done = 0
-    for run in CJK_RUN.finditer(word):
+    for run in _cjk_run().finditer(word):
         if run.start() > done:
             yield _piece(word, done, run.start(), base, spans, False)
         yield _piece(word, run.start(), run.end(), base, spans, True)
@@ -101,7 +122,7 @@ def _normalised(word: str, base: int) -> Iterator[_Segment]:
     """Segments of a word that NFKC changes, with offsets mapped back to the original."""
     parts: list[str] = []
     spans: list[tuple[int, int]] = []
-    for cluster in _CLUSTER.finditer(word):
+    for cluster in _cluster().finditer(word):
         normal = unicodedata.normalize("NFKC", cluster.group())
         parts.append(normal)
         spans.extend([(base + cluster.start(), base + cluster.end())] * len(normal))

@@ -21,7 +21,7 @@ from whoosh import query as wq
 from whoosh.qparser import FuzzyTermPlugin, MultifieldParser, SingleQuotePlugin
 
 from kb import schema
-from kb.analysis import CJK_RUN, raw_tokens, stem_word
+from kb.analysis import is_cjk, raw_tokens, stem_word
 from kb.documents import FILTERS, TEXT_FIELDS, query_schema
 from kb.index import DAMAGE_ERRORS, SearchIndex
 from kb.terminal_safe import visible
@@ -186,7 +186,7 @@ def prepare(text: str) -> str:
 
 
 def _is_cjk_char(text: str) -> bool:
-    return len(text) == 1 and CJK_RUN.match(text) is not None
+    return len(text) == 1 and is_cjk(text)
 
 
 def _join_cjk(phrase: str) -> str:
@@ -569,7 +569,7 @@ def _shown(leaves: list[wq.Query]) -> str:
     leaf = next((q for q in leaves if q.field() == "exact"), leaves[0])
     if isinstance(leaf, wq.Phrase):
         words = [str(w) for w in leaf.words]
-        if all(len(w) == 2 and CJK_RUN.fullmatch(w) for w in words):
+        if all(len(w) == 2 and is_cjk(w) for w in words):
             return words[0] + "".join(w[-1] for w in words[1:])
         text = '"' + " ".join(words) + '"'
     elif isinstance(leaf, wq.TermRange):  # only year: ranges are parsed; open ends are 0000 and 9999
