@@ -76,3 +76,39 @@ def test_damage_never_makes_loading_raise(data: st.DataObject) -> None:
         for ids in yaml.safe_load(files[name]).values():
             for entity in ids:
                 assert entity["id"] in kb.entities
+
+
+SLOW = settings(FUZZ, max_examples=max(5, EXAMPLES // 4))
+
+
+@SLOW
+@given(valid_kbs())
+def test_every_valid_entity_is_indexed_and_findable_by_its_id(generated: GeneratedKB) -> None:
+    from kb.search import SearchEngine
+
+    with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as cache:
+        os.environ["CHIPKB_CACHE_DIR"] = cache  # the autouse fixture restores it after the test
+        root = _write(generated.files, Path(folder))
+        engine = SearchEngine.open(root)
+        try:
+            for entity_id, written in generated.entities.items():
+                results = engine.search(f"id:{entity_id}", limit=50)
+                assert entity_id in [hit.id for hit in results.hits], (entity_id, written)
+        finally:
+            engine.close()
+
+
+@SLOW
+@given(valid_kbs())
+def test_export_round_trips_ids_and_titles(generated: GeneratedKB) -> None:
+    from kb.export import export_notes
+    from kb.notes import note_path, one_line
+
+    with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as vault:
+        kb = load_kb(_write(generated.files, Path(folder)))
+        export_notes(kb, Path(vault))
+        for entity in kb.entities.values():
+            note = (Path(vault) / note_path(entity)).read_text(encoding="utf-8")
+            front = yaml.safe_load(note.split("---\n")[1])
+            assert front["id"] == entity.id
+            assert front["title"] == one_line(entity.title)  # one line, control characters left out
