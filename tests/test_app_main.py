@@ -233,3 +233,26 @@ async def test_long_source_and_chip_lists_are_paged_too(tmp_path) -> None:
         big, none = tree.root.children[0].children
         assert [page.label.plain for page in big.children] == ["1-200", "201-250"]
         assert not none.allow_expand  # a vendor without chips has nothing to open
+
+
+async def test_a_long_links_section_shows_a_page_then_more_on_enter(tmp_path) -> None:
+    from tui.widgets.link_list import LINK_PAGE, LinkList
+
+    app = make_app(synthetic_kb(tmp_path / "kb", claims=250, chips=1))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.screen.open_entity("chip-0")
+        await pilot.pause()
+        links = app.screen.query_one(LinkList)
+        claims = [link for link in links.links if link.target.startswith("claim-")]
+        assert len(claims) == LINK_PAGE
+        more = next(i for i, link in enumerate(links.links) if link.more)
+        assert links.links[more].label.plain == f"… {250 - LINK_PAGE} more (Enter shows them)"
+        links.highlighted = more
+        await pilot.press("enter")
+        claims = [link for link in links.links if link.target.startswith("claim-")]
+        assert len(claims) == 2 * LINK_PAGE
+        assert links.highlighted == more and links.links[more].target == claims[LINK_PAGE].target
+        assert [link.label.plain for link in links.links if link.more] == ["… 50 more (Enter shows them)"]
+        shown = [link.target for link in links.links if link.target.startswith("claim-")]
+        assert shown == [c.id for c in app.kb.claims_about("chip-0")][: 2 * LINK_PAGE]

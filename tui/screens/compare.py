@@ -11,16 +11,16 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.coordinate import Coordinate
 from textual.screen import Screen
-from textual.widgets import DataTable, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import DataTable, Static
 
 from kb.compare import Cell, Comparison, Row, compare, format_value
 from kb.knowledge import KnowledgeBase
 from kb.model import Chip, Source
 from tui.kbtext import kb_text, one_line
+from tui.messages import OpenEntity
 from tui.screens.pick_chip import ChipPicker
-from tui.widgets.kb_tree import entity_label
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.link_list import Link, LinkList, entity_links, heading
 
 if TYPE_CHECKING:
     from tui.app import ChipKBApp
@@ -79,8 +79,6 @@ class CompareScreen(Screen[None]):
         self.kb = kb
         self.chip_ids = [c for c in dict.fromkeys(chip_ids) if isinstance(kb.get(c), Chip)]
         self.comparison: Comparison = compare(kb, self.chip_ids)
-        #: Claim ids of the claims list, index for index (None for a chip's heading).
-        self.claim_rows: list[str | None] = []
 
     @property
     def chipkb(self) -> ChipKBApp:
@@ -90,7 +88,7 @@ class CompareScreen(Screen[None]):
         with Vertical():
             yield DataTable(id="compare-table", cursor_type="cell", zebra_stripes=True)
             yield Static(id="cell-detail", markup=False)
-            yield OptionList(id="compare-claims", markup=False)
+            yield LinkList(id="compare-claims")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -125,18 +123,12 @@ class CompareScreen(Screen[None]):
             self.query_one("#cell-detail", Static).update(Text("No chips to compare: press a to add one.", "dim"))
 
     def _fill_claims(self) -> None:
-        options: list[Option] = []
-        self.claim_rows = []
+        links: list[Link] = []
         for chip in self.comparison.chips:
-            claims = self.comparison.claims.get(chip.id, [])
-            heading = kb_text(chip.title, "bold")
-            heading.append(f" ({len(claims)})", style="dim")
-            options.append(Option(heading, disabled=True))
-            self.claim_rows.append(None)
-            for claim in claims:
-                options.append(Option(entity_label(self.kb, claim)))
-                self.claim_rows.append(claim.id)
-        self.query_one("#compare-claims", OptionList).set_options(options)
+            claims = [c.id for c in self.comparison.claims.get(chip.id, [])]
+            links.append(heading(chip.title, len(claims)))
+            links.extend(entity_links(self.kb, claims))
+        self.query_one(LinkList).show(links, self.kb)
 
     # --- the cell under the cursor --------------------------------------------------------------
 
@@ -188,10 +180,8 @@ class CompareScreen(Screen[None]):
     def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
         self._show_detail()
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        claim_id = self.claim_rows[event.option_index] if event.option_index < len(self.claim_rows) else None
-        if claim_id:
-            self.chipkb.open_entity(claim_id)
+    def on_open_entity(self, message: OpenEntity) -> None:
+        self.chipkb.open_entity(message.entity_id)
 
     # --- actions --------------------------------------------------------------------------------
 
@@ -214,10 +204,11 @@ class CompareScreen(Screen[None]):
 
     def chip_in_focus(self) -> str | None:
         """The chip of the table's column, or of the claims list's highlighted section."""
-        claims = self.query_one("#compare-claims", OptionList)
+        claims = self.query_one(LinkList)
         if claims.has_focus and claims.highlighted is not None:
-            heading = max(i for i, c in enumerate(self.claim_rows[: claims.highlighted + 1]) if c is None)
-            return self.comparison.chips[self.claim_rows[:heading].count(None)].id
+            above = claims.links[: claims.highlighted + 1]
+            section = sum(1 for link in above if not link.target and not link.more) - 1  # headings so far
+            return self.comparison.chips[section].id if section >= 0 else None
         column = self.query_one(DataTable).cursor_coordinate.column
         if self.comparison.rows and 1 <= column <= len(self.comparison.chips):
             return self.comparison.chips[column - 1].id

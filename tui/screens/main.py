@@ -19,10 +19,11 @@ from kb.knowledge import KnowledgeBase
 from kb.model import Chip, Claim, Source
 from tui.kbtext import kb_text, one_line
 from tui.messages import OpenEntity, PreviewClaim, PreviewEntity, PreviewFigure, ReadSource, ToggleMark
-from tui.widgets.entity_view import EntityView, LinkList, SpecTable
+from tui.widgets.entity_view import EntityView, SpecTable
 from tui.widgets.excerpt_pane import ExcerptPane
 from tui.widgets.kb_tree import KBTree
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.link_list import LinkList
 from tui.widgets.problems import ProblemsPanel, ProblemView
 from tui.widgets.results import SearchResults
 

@@ -2,65 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import DataTable, Static
 
 from kb.figures import FIGURES
 from kb.knowledge import KnowledgeBase
 from kb.model import Chip, Claim, Entity, Source, Spec, Vendor
 from tui.kbtext import figure, kb_text, one_line
-from tui.messages import OpenEntity, PreviewClaim, PreviewFigure, ToggleMark
-from tui.widgets.kb_tree import badge, entity_label
-
-
-@dataclass(frozen=True)
-class Link:
-    """One row of the links list: a heading (no target) or an entity to follow."""
-
-    target: str
-    label: Text
-
-
-def _heading(title: str, count: int | None = None) -> Link:
-    text = Text(title, style="bold")
-    if count is not None:
-        text.append(f" ({count})", style="dim")
-    return Link("", text)
-
-
-class LinkList(OptionList):
-    """Related entities; Enter follows one, space marks a chip."""
-
-    BINDINGS = [  # noqa: RUF012
-        Binding("enter", "select", "Follow link", id="follow_link", tooltip="Open the highlighted entity"),
-        Binding("space", "mark", "Mark chip", id="link_mark", tooltip="Mark or unmark the chip for comparison"),
-    ]
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, markup=False)
-        self.links: list[Link] = []
-
-    def show(self, links: list[Link]) -> None:
-        self.links = links
-        self.set_options(Option(link.label, disabled=not link.target) for link in links)
-        first = next((i for i, link in enumerate(links) if link.target), None)
-        self.highlighted = first
-
-    def target_at_cursor(self) -> str | None:
-        if self.highlighted is None or self.highlighted >= len(self.links):
-            return None
-        return self.links[self.highlighted].target or None
-
-    def action_mark(self) -> None:
-        target = self.target_at_cursor()
-        if target:
-            self.post_message(ToggleMark(target))
+from tui.messages import PreviewFigure, ToggleMark
+from tui.widgets.kb_tree import badge
+from tui.widgets.link_list import Link, LinkList, entity_links, heading
 
 
 class SpecTable(DataTable):
@@ -126,7 +80,7 @@ class EntityView(Vertical):
         if rows:
             links = self.link_list()
             links.display = True
-            links.show(rows)
+            links.show(rows, kb, self.marked)
 
     def clear(self, message: str = "") -> None:
         self.entity_id = None
@@ -144,7 +98,7 @@ class EntityView(Vertical):
         self.query_one("#entity-header", Static).update(self._header(self.kb, entity))
         for links in self.query(LinkList):
             highlighted = links.highlighted
-            links.show(self._links(self.kb, entity))
+            links.show(self._links(self.kb, entity), self.kb, self.marked)
             links.highlighted = highlighted
 
     def _header(self, kb: KnowledgeBase, entity: Entity) -> Text:
@@ -250,13 +204,9 @@ class EntityView(Vertical):
 
         def section(title: str, ids: list[str]) -> None:
             present = [i for i in ids if kb.get(i) is not None]
-            if not present:
-                return
-            links.append(_heading(title, len(present)))
-            for target in present:
-                target_entity = kb.get(target)
-                assert target_entity is not None
-                links.append(Link(target, entity_label(kb, target_entity, target in self.marked)))
+            if present:
+                links.append(heading(title, len(present)))
+                links.extend(entity_links(kb, present, self.marked))
 
         if isinstance(entity, Chip):
             section("Vendor", [entity.vendor])
@@ -278,18 +228,6 @@ class EntityView(Vertical):
         return links
 
     # --- events ---------------------------------------------------------------------------------
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        target = self.link_list().target_at_cursor()
-        if target:
-            self.post_message(OpenEntity(target))
-
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
-        target = self.link_list().target_at_cursor()
-        if target and self.kb is not None and isinstance(self.kb.get(target), Claim):
-            self.post_message(PreviewClaim(target))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
