@@ -54,7 +54,8 @@ def run_in_terminal(command: list[str], env: dict[str, str]) -> float:
     """Seconds from starting `command` in a fresh pseudo-terminal to its exit."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
-    drained = threading.Thread(target=_drain, args=(master,), daemon=True)
+    output = bytearray()
+    drained = threading.Thread(target=_drain, args=(master, output), daemon=True)
     drained.start()
     start = time.perf_counter()
     process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True)
@@ -64,18 +65,22 @@ def run_in_terminal(command: list[str], env: dict[str, str]) -> float:
     drained.join(timeout=5)
     os.close(master)
     if code != 0:
-        raise SystemExit(f"{' '.join(command)} exited with {code}")
+        tail = output[-2000:].decode("utf-8", "replace")
+        raise SystemExit(f"{' '.join(command)} exited with {code}; its terminal ended with:\n{tail}")
     return elapsed
 
 
-def _drain(master: int) -> None:
-    """Read the terminal's output so the app never blocks on a full pipe."""
+def _drain(master: int, output: bytearray) -> None:
+    """Read the terminal's output (so the app never blocks on a full pipe), keeping its end."""
     while True:
         try:
-            if not os.read(master, 65536):
-                return
+            chunk = os.read(master, 65536)
         except OSError:
             return
+        if not chunk:
+            return
+        output.extend(chunk)
+        del output[:-4000]
 
 
 def start_up(kb: Path, runs: int, env: dict[str, str]) -> dict[str, float]:

@@ -256,3 +256,24 @@ async def test_a_long_links_section_shows_a_page_then_more_on_enter(tmp_path) ->
         assert [link.label.plain for link in links.links if link.more] == ["… 50 more (Enter shows them)"]
         shown = [link.target for link in links.links if link.target.startswith("claim-")]
         assert shown == [c.id for c in app.kb.claims_about("chip-0")][: 2 * LINK_PAGE]
+
+
+def test_exit_when_ready_quits_cleanly_once_the_kb_shows(tmp_path) -> None:
+    """What the start-up benchmark runs (CHIPKB_EXIT_WHEN_READY=1): first on an empty cache (the KB
+    loads in a worker), then from the cache; both quit with 0 and the KB shown.  The KB has a
+    warning, so its hidden problems panel is being made as the app quits."""
+    from conftest import write_kb
+
+    from tui.app import ChipKBApp
+
+    text = "".join(
+        f"      {line}\n" for line in ("A paragraph long enough to repeat.", "", "A paragraph long enough to repeat.")
+    )
+    root = write_kb(
+        tmp_path / "kb", {"s.yaml": "sources:\n  - id: s\n    title: S\n    language: en\n    text: |\n" + text}
+    )
+    for _ in range(2):
+        app = ChipKBApp(root, exit_when_ready=True)
+        app.run(headless=True, size=SIZE)
+        assert app.return_code == 0
+        assert app.kb is not None and app.kb.problems and not app.kb.errors

@@ -118,8 +118,8 @@ class MainScreen(Screen[None]):
         return self.query_one(ProblemsPanel)
 
     def _list_problems(self, kb: KnowledgeBase, show: bool) -> None:
-        if kb is not self.kb:
-            return  # a newer KB has loaded meanwhile
+        if kb is not self.kb or not self.query_one("#left").is_attached:
+            return  # a newer KB has loaded meanwhile, or the app is closing
         panel = self.problems_panel()
         panel.show(kb.problems)
         if show:
