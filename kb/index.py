@@ -1,6 +1,6 @@
 """The search index of one KB folder: built once, kept fresh file by file, rebuilt when damaged.
 
-Layout, in `kb.locations.index_dir(kb_root)` (never in the KB folder, which may be read-only):
+Layout, in `kb.locations.index_folder(kb_root)` (never in the KB folder, which may be read-only):
 
 - `CURRENT` names the live index folder (a JSON string); it is replaced atomically (a rename).
 - `ix-<token>/` holds a whoosh index and two JSON files.  `manifest.json` is what every open
@@ -32,13 +32,12 @@ import struct
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from whoosh import index as whoosh_index
 
 from kb.analysis import ANALYZER_VERSION
-from kb.locations import index_dir
+from kb.locations import index_folder
 
 if TYPE_CHECKING:
     from whoosh.searching import Searcher
@@ -66,6 +65,9 @@ DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
 
 Notice = Callable[[str], None]
 Stat = tuple[int, int]
+#: A folder or file: paths here are strings, joined with os.path, because `chipkb search` must
+#: open a fresh index without importing pathlib (see kb.locations); a Path is accepted as well.
+Folder = str | os.PathLike[str]
 
 
 class IndexBusy(Exception):
@@ -91,13 +93,13 @@ class Scan:
         self.other: dict[str, Stat] = {}
 
 
-def scan_kb(kb_root: Path) -> Scan:
+def scan_kb(kb_root: Folder) -> Scan:
     """Stat every non-hidden file under `kb_root`; a YAML symlink leading outside it is left out,
     as `kb.load.kb_files` leaves it out."""
     scan = Scan()
-    root = kb_root.resolve()
+    root = os.path.realpath(kb_root)
 
-    def walk(folder: Path, prefix: str) -> None:
+    def walk(folder: Folder, prefix: str) -> None:
         try:
             entries = list(os.scandir(folder))
         except OSError:
@@ -108,7 +110,7 @@ def scan_kb(kb_root: Path) -> Scan:
             rel = prefix + entry.name
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    walk(Path(entry.path), rel + "/")
+                    walk(entry.path, rel + "/")
                     continue
                 stat = entry.stat()
             except OSError:
@@ -116,7 +118,7 @@ def scan_kb(kb_root: Path) -> Scan:
             if not entry.is_file():
                 continue
             if entry.name.endswith(KB_SUFFIXES):
-                if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(root):
+                if entry.is_symlink() and not _inside(os.path.realpath(entry.path), root):
                     continue
                 scan.yaml[rel] = (stat.st_size, stat.st_mtime_ns)
             else:
@@ -126,9 +128,24 @@ def scan_kb(kb_root: Path) -> Scan:
     return scan
 
 
-def _hash(path: Path) -> str | None:
+def _inside(path: str, folder: str) -> bool:
+    """Whether `path` is `folder` or under it (both resolved), as Path.is_relative_to says."""
+    return os.path.commonpath([path, folder]) == folder
+
+
+def _read_bytes(path: Folder) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
+
+
+def _read_text(path: Folder) -> str:
+    with open(path, encoding="utf-8") as file:
+        return file.read()
+
+
+def _hash(path: Folder) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(_read_bytes(path)).hexdigest()
     except OSError:
         return None
 
@@ -142,15 +159,17 @@ class _Parsed:
         self.problems = problems
 
 
-def _parse(kb_root: Path, rel: str) -> _Parsed:
+def _parse(kb_root: Folder, rel: str) -> _Parsed:
+    from pathlib import Path
+
     from kb.load import LoadedFiles, read_file
     from kb.model import Source
     from kb.yamlread import Limits
 
     loaded = LoadedFiles()
-    file = kb_root / rel
-    read_file(file, kb_root, Limits.from_environment(), loaded)
-    root = kb_root.resolve()
+    file = Path(kb_root, rel)
+    read_file(file, Path(kb_root), Limits.from_environment(), loaded)
+    root = Path(kb_root).resolve()
     texts = []
     for entity in loaded.entities:
         if isinstance(entity, Source) and entity.text_file:
@@ -163,20 +182,20 @@ def _parse(kb_root: Path, rel: str) -> _Parsed:
 _DEFINES_FACTS = re.compile(rb"^(?:vendors|chips|sources)[ \t]*:", re.MULTILINE)
 
 
-def _facts_first(kb_root: Path, files: list[str]) -> list[str]:
+def _facts_first(kb_root: Folder, files: list[str]) -> list[str]:
     """The files with a top-level `vendors:`, `chips:` or `sources:` first (claims need their
     facts), then the rest, each group in path order."""
     first, rest = [], []
     for rel in files:
         try:
-            defines = _DEFINES_FACTS.search((kb_root / rel).read_bytes()) is not None
+            defines = _DEFINES_FACTS.search(_read_bytes(os.path.join(kb_root, rel))) is not None
         except OSError:
             defines = False
         (first if defines else rest).append(rel)
     return first + rest
 
 
-def _parse_slim(kb_root: Path, rel: str) -> _Parsed:
+def _parse_slim(kb_root: Folder, rel: str) -> _Parsed:
     """`_parse` in a worker process: the entities' field locations, which indexing does not use,
     are left behind rather than sent back."""
     parsed = _parse(kb_root, rel)
@@ -186,7 +205,7 @@ def _parse_slim(kb_root: Path, rel: str) -> _Parsed:
 
 
 @contextlib.contextmanager
-def _parsed_files(kb_root: Path, files: list[str]) -> Iterator[Iterator[tuple[str, _Parsed]]]:
+def _parsed_files(kb_root: Folder, files: list[str]) -> Iterator[Iterator[tuple[str, _Parsed]]]:
     """Each file, parsed, in order.  With more than PARALLEL_PARSE_FILES files a second process
     parses while this one indexes (reading YAML is a fifth of a full build); it is a spawned
     process, safe from a program with threads (the app), and it exits when this one does."""
@@ -207,7 +226,7 @@ def _versions() -> dict[str, int]:
     return {"schema": SCHEMA_VERSION, "analyzer": ANALYZER_VERSION}
 
 
-def _index_files(folder: Path) -> dict[str, list[int]]:
+def _index_files(folder: str) -> dict[str, list[int]]:
     """Size and mtime of the files whoosh reads (TOCs and segments); lock and temp files aside."""
     found = {}
     for entry in os.scandir(folder):
@@ -217,9 +236,11 @@ def _index_files(folder: Path) -> dict[str, list[int]]:
     return found
 
 
-def _write_json(path: Path, value: object) -> None:
-    temporary = path.with_name(f".{path.name}.{os.urandom(4).hex()}")
-    temporary.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+def _write_json(path: str, value: object) -> None:
+    folder, name = os.path.split(path)
+    temporary = os.path.join(folder, f".{name}.{os.urandom(4).hex()}")
+    with open(temporary, "w", encoding="utf-8") as file:
+        file.write(json.dumps(value, ensure_ascii=False))
     os.replace(temporary, path)
 
 
@@ -267,7 +288,7 @@ def _moved(manifest: dict[str, Any], scan: Scan) -> bool:
     return False
 
 
-def _diff(kb_root: Path, manifest: dict[str, Any], details: dict[str, Any], scan: Scan) -> _Changes:
+def _diff(kb_root: Folder, manifest: dict[str, Any], details: dict[str, Any], scan: Scan) -> _Changes:
     """What changed in the KB since `manifest`: a file whose stat moved is hashed and counts as
     changed only when its content did; otherwise its manifest entry takes the new stat."""
     changes = _Changes()
@@ -283,7 +304,7 @@ def _diff(kb_root: Path, manifest: dict[str, Any], details: dict[str, Any], scan
             entry = recorded.get(rel)
             if entry is not None and (entry["size"], entry["mtime_ns"]) == stat:
                 continue
-            if entry is not None and entry["sha256"] == _hash(kb_root / rel):
+            if entry is not None and entry["sha256"] == _hash(os.path.join(kb_root, rel)):
                 entry["size"], entry["mtime_ns"] = stat
                 changes.touched = True
             elif kind == "yaml":
@@ -304,7 +325,7 @@ def _diff(kb_root: Path, manifest: dict[str, Any], details: dict[str, Any], scan
 
 
 @contextlib.contextmanager
-def _lock(path: Path, wait: float) -> Iterator[bool]:
+def _lock(path: str, wait: float) -> Iterator[bool]:
     """Hold the exclusive lock on `path` (waiting up to `wait` seconds); yields whether it is held."""
     import fcntl
 
@@ -332,14 +353,14 @@ def _lock(path: Path, wait: float) -> Iterator[bool]:
 class _Live:
     """The index named by CURRENT, checked whole."""
 
-    def __init__(self, folder: Path, manifest: dict[str, Any]) -> None:
+    def __init__(self, folder: str, manifest: dict[str, Any]) -> None:
         self.folder = folder
         self.manifest = manifest
 
     def details(self) -> dict[str, dict[str, Any]]:
         """details.json's record of each YAML file; raises _Damaged when it does not fit the manifest."""
         try:
-            details = json.loads((self.folder / DETAILS).read_text(encoding="utf-8"))
+            details = json.loads(_read_text(os.path.join(self.folder, DETAILS)))
         except (OSError, UnicodeDecodeError, ValueError) as error:
             raise _Damaged(f"its details cannot be read ({type(error).__name__})") from None
         files = details.get("files") if isinstance(details, dict) else None
@@ -355,9 +376,9 @@ class _Live:
 class SearchIndex:
     """The whoosh index of one KB folder, opened fresh."""
 
-    def __init__(self, kb_root: Path, notice: Notice | None = None) -> None:
+    def __init__(self, kb_root: Folder, notice: Notice | None = None) -> None:
         self.kb_root = kb_root
-        self.home = index_dir(kb_root)
+        self.home = index_folder(kb_root)
         self.notice: Notice = notice or (lambda message: None)
         self.live: _Live | None = None
 
@@ -367,16 +388,16 @@ class SearchIndex:
         """The index CURRENT names, after checking it is whole; raises _Damaged, or
         FileNotFoundError when there has never been one."""
         try:
-            name = json.loads((self.home / "CURRENT").read_text(encoding="utf-8"))
+            name = json.loads(_read_text(os.path.join(self.home, "CURRENT")))
         except FileNotFoundError:
             raise
         except (OSError, UnicodeDecodeError, ValueError) as error:
             raise _Damaged(f"its pointer file cannot be read ({type(error).__name__})") from None
-        if not isinstance(name, str) or not name.startswith("ix-") or "/" in name or not (self.home / name).is_dir():
+        folder = os.path.join(self.home, name) if isinstance(name, str) else ""
+        if not isinstance(name, str) or not name.startswith("ix-") or "/" in name or not os.path.isdir(folder):
             raise _Damaged("its pointer file names no index folder")
-        folder = self.home / name
         try:
-            manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+            manifest = json.loads(_read_text(os.path.join(folder, MANIFEST)))
         except (OSError, UnicodeDecodeError, ValueError) as error:
             raise _Damaged(f"its manifest cannot be read ({type(error).__name__})") from None
         if not isinstance(manifest, dict) or manifest.get("versions") != _versions():
@@ -393,7 +414,7 @@ class SearchIndex:
 
     def _open(self, live: _Live) -> Searcher:
         try:
-            searcher = whoosh_index.open_dir(str(live.folder), readonly=True).searcher()
+            searcher = whoosh_index.open_dir(live.folder, readonly=True).searcher()
             count = searcher.doc_count()
         except Exception as error:  # unpickling a damaged TOC can raise nearly anything
             raise _Damaged(f"it cannot be read ({type(error).__name__})") from None
@@ -440,8 +461,8 @@ class SearchIndex:
 
     def rebuild(self, reason: str) -> Searcher:
         """Rebuild after the index failed while being searched."""
-        self.home.mkdir(parents=True, exist_ok=True)
-        with _lock(self.home / "lock", WAIT_SECONDS) as held:
+        os.makedirs(self.home, exist_ok=True)
+        with _lock(os.path.join(self.home, "lock"), WAIT_SECONDS) as held:
             if not held:
                 raise IndexBusy(f"the search index in {self.home} is being rebuilt by another process")
             self.notice(f"the search index was damaged ({reason}); rebuilding it")
@@ -450,14 +471,14 @@ class SearchIndex:
     # writing
 
     def _update(self, scan: Scan) -> Searcher:
-        self.home.mkdir(parents=True, exist_ok=True)
-        with _lock(self.home / "lock", 0) as held:
+        os.makedirs(self.home, exist_ok=True)
+        with _lock(os.path.join(self.home, "lock"), 0) as held:
             if held:
                 return self._update_locked(scan_kb(self.kb_root))
         # Another process is writing: search what it left, if that is whole, else wait for it.
         with contextlib.suppress(_Damaged, FileNotFoundError):
             return self._open(self._live())
-        with _lock(self.home / "lock", WAIT_SECONDS) as held:
+        with _lock(os.path.join(self.home, "lock"), WAIT_SECONDS) as held:
             if not held:
                 raise IndexBusy(f"the search index in {self.home} is being rebuilt by another process")
             return self._update_locked(scan_kb(self.kb_root))
@@ -465,7 +486,7 @@ class SearchIndex:
     def _update_locked(self, scan: Scan) -> Searcher:
         try:
             live = self._live()
-            self._clean(keep=live.folder.name)  # what a killed build left behind
+            self._clean(keep=os.path.basename(live.folder))  # what a killed build left behind
         except FileNotFoundError:
             return self._build(scan)
         except _Damaged as damage:
@@ -477,14 +498,14 @@ class SearchIndex:
             if changes.reindex or changes.removed or changes.others:
                 self._apply(live, details, changes, scan)
             elif changes.touched:
-                _write_json(live.folder / MANIFEST, live.manifest)
+                _write_json(os.path.join(live.folder, MANIFEST), live.manifest)
             return self._open(live)
         except (_Damaged, *DAMAGE_ERRORS) as error:
             self.notice(f"the search index was unusable ({_describe(error)}); rebuilding it")
             return self._build(scan)
 
     def _stat_entry(self, rel: str, stat: Stat) -> dict[str, Any]:
-        return {"size": stat[0], "mtime_ns": stat[1], "sha256": _hash(self.kb_root / rel)}
+        return {"size": stat[0], "mtime_ns": stat[1], "sha256": _hash(os.path.join(self.kb_root, rel))}
 
     def _apply(self, live: _Live, details: dict[str, dict[str, Any]], changes: _Changes, scan: Scan) -> None:
         """Re-index the changed files, and the files whose documents use facts that changed."""
@@ -505,7 +526,7 @@ class SearchIndex:
                 details[rel] = _detail(parsed[rel])
         for rel in parsed:
             manifest["yaml"][rel] = self._stat_entry(rel, scan.yaml[rel])
-        ix = whoosh_index.open_dir(str(live.folder))
+        ix = whoosh_index.open_dir(live.folder)
         writer = ix.writer(timeout=WAIT_SECONDS, delay=0.05)
         try:
             for rel in sorted(changes.removed | parsed.keys()):
@@ -528,8 +549,8 @@ class SearchIndex:
         manifest["token"] = os.urandom(6).hex()
         manifest["doc_count"] = ix.doc_count()
         manifest["index_files"] = _index_files(live.folder)
-        _write_json(live.folder / DETAILS, {"token": manifest["token"], "files": details})
-        _write_json(live.folder / MANIFEST, manifest)
+        _write_json(os.path.join(live.folder, DETAILS), {"token": manifest["token"], "files": details})
+        _write_json(os.path.join(live.folder, MANIFEST), manifest)
 
     def _build(self, scan: Scan) -> Searcher:
         """Build the whole index in a new folder and swap it in; the caller holds the lock."""
@@ -538,30 +559,31 @@ class SearchIndex:
         from kb.documents import make_schema
 
         token = os.urandom(6).hex()
-        building = self.home / f"tmp-{token}"
-        building.mkdir(parents=True)
+        building = os.path.join(self.home, f"tmp-{token}")
+        os.makedirs(building)
         try:
             manifest: dict[str, Any] = {
                 "versions": _versions(),
-                "kb_root": str(self.kb_root),
+                "kb_root": os.fspath(self.kb_root),
                 "token": token,
                 "yaml": {rel: self._stat_entry(rel, stat) for rel, stat in scan.yaml.items()},
                 "other": {rel: self._stat_entry(rel, stat) for rel, stat in scan.other.items()},
             }
-            ix = whoosh_index.create_in(str(building), make_schema())
+            ix = whoosh_index.create_in(building, make_schema())
             details = self._index_all(ix, _facts_first(self.kb_root, sorted(scan.yaml)))
             manifest["doc_count"] = ix.doc_count()
             manifest["index_files"] = _index_files(building)
-            _write_json(building / DETAILS, {"token": token, "files": details})
-            _write_json(building / MANIFEST, manifest)
-            folder = self.home / f"ix-{token}"
+            _write_json(os.path.join(building, DETAILS), {"token": token, "files": details})
+            _write_json(os.path.join(building, MANIFEST), manifest)
+            name = f"ix-{token}"
+            folder = os.path.join(self.home, name)
             os.rename(building, folder)
             building = folder
-            _write_json(self.home / "CURRENT", folder.name)
+            _write_json(os.path.join(self.home, "CURRENT"), name)
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
             raise
-        self._clean(keep=folder.name)
+        self._clean(keep=name)
         return self._open(_Live(folder, manifest))
 
     def _index_all(self, ix: whoosh_index.Index, files: list[str]) -> dict[str, dict[str, Any]]:

@@ -1,29 +1,44 @@
-"""Arguments and helpers shared by several subcommands."""
+"""Arguments and helpers shared by several subcommands.
+
+Nothing here imports pathlib at the top: `chipkb search` works with the KB folder as a string
+(`kb_folder`), since pathlib costs its start-up ~6 ms (see kb.locations).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kb.locations import bundled_kb
+from kb.locations import bundled_kb_folder
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def add_kb_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--kb", metavar="DIR", type=Path, help="the KB folder (default: the bundled KB)")
+    parser.add_argument("--kb", metavar="DIR", help="the KB folder (default: the bundled KB)")
 
 
-def kb_root(args: argparse.Namespace) -> Path:
+def kb_folder(args: argparse.Namespace) -> str:
     """The KB folder asked for, checked; a missing folder is a usage error."""
     from kb.cli import UsageError
 
-    root: Path = args.kb if args.kb is not None else bundled_kb()
-    if not root.exists():
+    root: str = args.kb if args.kb is not None else bundled_kb_folder()
+    if not os.path.exists(root):
         raise UsageError(f"--kb {root}: no such folder")
-    if not root.is_dir():
+    if not os.path.isdir(root):
         raise UsageError(f"--kb {root}: not a folder")
     return root
+
+
+def kb_root(args: argparse.Namespace) -> Path:
+    """`kb_folder` as a Path."""
+    from pathlib import Path
+
+    return Path(kb_folder(args))
 
 
 def print_json(value: object) -> None:

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kb.commands.common import add_kb_argument, kb_root, print_json
+from kb.commands.common import add_kb_argument, kb_folder, print_json
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -40,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=_limit, default=20, metavar="N", help="show at most N hits (default 20)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--markdown", action="store_true", help="print the hits as one markdown note")
-    parser.add_argument("--out", metavar="FILE", type=Path, help="write the markdown note to FILE")
+    parser.add_argument("--out", metavar="FILE", help="write the markdown note to FILE")
     parser.add_argument("--force", action="store_true", help="with --out: overwrite a file edited by hand")
 
 
@@ -65,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _search(args: argparse.Namespace) -> int:
-    root = kb_root(args)
+    root = kb_folder(args)  # a string: pathlib is not imported unless a note is written (kb.locations)
     from kb.index import IndexBusy
     from kb.search import QueryError, SearchEngine
 
@@ -124,19 +123,22 @@ def _search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _note(root: Path, results: SearchResults, out: Path | None, force: bool) -> int:
-    """Print the hits as a note, or write it to `out`; non-zero when it could not be written."""
+def _note(root: str, results: SearchResults, out_file: str | None, force: bool) -> int:
+    """Print the hits as a note, or write it to `out_file`; non-zero when it could not be written."""
     from kb.notes import results_note
     from kb.terminal_safe import visible
 
     note = results_note(results.query, [(hit.id, hit.type, hit.title, hit.snippet) for hit in results.hits])
-    if out is None:
+    if out_file is None:
         sys.stdout.write(visible(note))
         return 0
+    from pathlib import Path
+
     from kb.commands.export import print_kept
     from kb.export import ExportError, write_notes
 
-    if out.parent.resolve().is_relative_to(root.resolve()):
+    out = Path(out_file)
+    if out.parent.resolve().is_relative_to(Path(root).resolve()):
         _say(f"{out}: inside the KB folder {root}; write it somewhere else")
         return 1
     try:
