@@ -1,0 +1,76 @@
+"""What keeps `chipkb search` quick to start: the modules it does not import, the user cache folder
+found without platformdirs on Linux (and found where platformdirs finds it), the collector left
+as it was."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import platformdirs
+import pytest
+
+from kb.cli import main
+from kb.locations import APP_NAME, cache_folder
+from tests.conftest import REPO
+from tests.search_kb import make_kb
+
+MODULES_AFTER_SEARCH = """
+import json, sys
+from kb.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
+"""
+
+#: Imported by none of whoosh's searching code; chipkb search used to import them (~25 ms).
+SLOW_TO_IMPORT = {"pathlib", "platformdirs", "dataclasses", "inspect", "urllib.parse"}
+
+
+def test_searching_a_fresh_index_in_the_user_cache_imports_no_module_whoosh_does_not_need(tmp_path: Path) -> None:
+    kb_root = make_kb(tmp_path / "kb")
+    env = {key: value for key, value in os.environ.items() if key != "CHIPKB_CACHE_DIR"}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "xdg")
+    command = [sys.executable, "-c", MODULES_AFTER_SEARCH, "search", "--kb", str(kb_root), "推論"]
+    first = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=False)
+    assert json.loads(first.stderr.splitlines()[-1])["code"] == 0  # built the index
+    assert list((tmp_path / "xdg" / APP_NAME / "indexes").iterdir())
+    fresh = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=False)
+    report = json.loads(fresh.stderr.splitlines()[-1])
+    assert report["code"] == 0 and "c-vertical" in fresh.stdout
+    assert SLOW_TO_IMPORT & set(report["modules"]) == set()
+
+
+@pytest.mark.parametrize(
+    ("xdg_cache_home", "home"),
+    [
+        ("/somewhere/cache", "/home/someone"),
+        ("/somewhere/cache/", "/home/someone"),
+        ("relative/cache", "/home/someone"),
+        (None, "/home/someone"),
+        (None, "/home/someone/"),
+        ("", "/"),
+        (None, "//"),
+    ],
+)
+def test_the_cache_folder_is_where_platformdirs_puts_it(
+    monkeypatch: pytest.MonkeyPatch, xdg_cache_home: str | None, home: str
+) -> None:
+    monkeypatch.delenv("CHIPKB_CACHE_DIR")
+    monkeypatch.setenv("HOME", home)
+    if xdg_cache_home is None:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg_cache_home)
+    assert cache_folder() == platformdirs.user_cache_dir(APP_NAME, appauthor=False)
+
+
+def test_a_search_leaves_the_garbage_collector_as_it_was(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    kb_root = make_kb(tmp_path / "kb")
+    before = gc.get_threshold()
+    assert main(["search", "--kb", str(kb_root), "推論"]) == 0
+    assert "c-vertical" in capsys.readouterr().out
+    assert gc.get_threshold() == before
