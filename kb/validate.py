@@ -49,6 +49,14 @@ class _Checker:
     def __init__(self, by_id: dict[str, Entity], problems: list[Problem]) -> None:
         self.by_id = by_id
         self.problems = problems
+        self._normalised_texts: dict[str, str] = {}
+
+    def normalised_text(self, source: Source) -> str:
+        """A source's text with whitespace normalised, computed once however many claims quote it."""
+        text = self._normalised_texts.get(source.id)
+        if text is None:
+            text = self._normalised_texts[source.id] = normalise_whitespace(source.text)
+        return text
 
     def ref(self, where: Location, field: str, wanted: str, targets: tuple[str, ...]) -> None:
         if not wanted:
@@ -106,7 +114,7 @@ class _Checker:
         if (
             isinstance(source, Source)
             and claim.excerpt
-            and normalise_whitespace(claim.excerpt) not in normalise_whitespace(source.text)
+            and normalise_whitespace(claim.excerpt) not in self.normalised_text(source)
         ):
             self.problems.append(
                 Problem.at(
@@ -150,6 +158,7 @@ def paragraphs(text: str) -> list[tuple[int, str]]:
 _MIN_CUT = 4  # characters: a cut Japanese sentence can be as short as 今、AWS
 _MIN_PART = 10  # characters of an earlier paragraph a fragment must repeat to be reported
 _NEAR = 0.85  # similarity above which a paragraph is a reworded or damaged copy
+_SENTENCE_ENDS = tuple(".!?。．！？」』)）*:：")
 
 
 def paragraph_warnings(source: Source) -> list[Problem]:
@@ -180,12 +189,17 @@ def _repeat_message(key: str, seen: dict[str, int], earlier: list[tuple[str, int
     for text, line in earlier:
         if len(key) >= _MIN_CUT and text.startswith(key):
             return "is cut short: the start of", line
-    for text, line in earlier:
-        if len(key) >= _MIN_PART and key[:_MIN_PART] == text[:_MIN_PART]:
-            similarity = difflib.SequenceMatcher(None, key, text[: len(key)], autojunk=False).ratio()
-            if similarity >= _NEAR:
+    if len(key) < _MIN_PART:
+        return None
+    if not key.endswith(_SENTENCE_ENDS):  # a damaged copy is cut off mid-sentence
+        for text, line in earlier:
+            if key[:_MIN_PART] != text[:_MIN_PART]:
+                continue
+            matcher = difflib.SequenceMatcher(None, key, text[: len(key)], autojunk=False)
+            # the quick ratios are upper bounds of ratio(): most pairs stop there, cheaply
+            if matcher.real_quick_ratio() >= _NEAR and matcher.quick_ratio() >= _NEAR and matcher.ratio() >= _NEAR:
                 return "is a damaged or cut copy of", line
     for text, line in earlier:
-        if len(key) >= _MIN_PART and key[1:] in text:
+        if key[1:] in text:
             return "repeats part of", line
     return None

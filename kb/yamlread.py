@@ -75,18 +75,36 @@ def decode_text(data: bytes, path: str) -> tuple[str | None, Problem | None]:
 _ANCHOR = re.compile(r"(?:^|[\s,\[{])&[^\s,\[\]{}]")
 
 
+_QUOTED_OR_COMMENT = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\'|(?:^|(?<=\s))#[^\n]*', re.MULTILINE)
+_FLOW_INDICATOR = re.compile(r"[\[\]{}]")
+
+
+def _flow_depth(text: str) -> int:
+    """How deep flow collections nest, estimated from the brackets outside quotes and comments.
+
+    Only quoted scalars and comments may hold brackets inside a flow collection, so once they are
+    removed the count is right there; a stray bracket elsewhere (in a block scalar) can only
+    happen at block level, where the count is floored at zero, so it never hides real nesting.
+    """
+    depth = deepest = 0
+    for bracket in _FLOW_INDICATOR.findall(_QUOTED_OR_COMMENT.sub("", text)):
+        depth = depth + 1 if bracket in "[{" else max(0, depth - 1)
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def _may_exceed(text: str, limits: Limits) -> bool:
     """Cheap signs that a document could nest deeper or expand further than the limits allow.
 
-    Only anchors can make aliases expand, and nesting needs brackets or indentation (a block
+    Only anchors can make aliases expand, and nesting needs flow brackets or indentation (a block
     mapping level costs at least one column, a block list inside it none), so a text without
-    anchors, with fewer brackets than the depth limit and shallow indentation is within both.
+    anchors, with shallow brackets and shallow indentation is within both.
     """
     if _ANCHOR.search(text):
         return True
-    if text.count("[") + text.count("{") >= limits.max_depth:
+    if re.search(rf"^ {{{limits.max_depth // 2},}}\S", text, re.MULTILINE):
         return True
-    return re.search(rf"^ {{{limits.max_depth // 2},}}\S", text, re.MULTILINE) is not None
+    return ("[" in text or "{" in text) and _flow_depth(text) >= limits.max_depth // 2
 
 
 def _measure(text: str, path: str, limits: Limits) -> Problem | None:
