@@ -78,7 +78,8 @@ def normalise(text: str) -> str:
 
 @lru_cache(maxsize=100_000)
 def stem_word(word: str) -> str:
-    """A word's stem; short words and words with digits are kept whole (AWS, v5e, B200)."""
+    """A word's stem; short words and words with digits are kept whole (AWS, v5e, B200).  A stem
+    always starts with the word's first letter (Porter's rules only rewrite endings)."""
     if len(word) < _MIN_STEMMED or not word.isalpha():
         return word
     return _porter_stem(word)
@@ -138,6 +139,11 @@ def raw_tokens(text: str, *, stem: bool, unigrams: str = "last") -> Iterator[Raw
     (a query: 推論 is the bigram and nothing else), "last" (indexing: see the module docstring)
     or "all" (finding every character to highlight).
     """
+    if text.isascii():  # most text, and the quickest: every word is a Latin one, nothing to normalise
+        for pos, match in enumerate(_WORD.finditer(text)):
+            word = match.group().lower()
+            yield (stem_word(word) if stem else word), pos, match.start(), match.end(), True
+        return
     pos = 0
     for cjk, segment, start, end, offsets in _segments(text):
         if not cjk:

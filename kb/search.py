@@ -276,16 +276,18 @@ class _Highlighter:
         self.exact: set[str] = set()
         self.chars: set[str] = set()
 
-    def matches(self, term: str, is_word: bool) -> bool:
-        if term in self.exact or term in self.chars:
-            return True
-        return (stem_word(term) if is_word else term) in self.stemmed
-
     def spans(self, text: str) -> list[tuple[int, int]]:
+        exact, chars, stemmed = self.exact, self.chars, self.stemmed
+        # A stem starts with its word's first letter (kb.analysis.stem_word), so a word that starts
+        # no stemmed term is never stemmed here: stemming every word of 20 hits was a third of the
+        # time their highlights took in a fresh process.
+        initials = {term[:1] for term in stemmed}
         found = sorted(
             (start, end)
             for term, _, start, end, is_word in raw_tokens(text, stem=False, unigrams="all")
-            if self.matches(term, is_word)
+            if term in exact
+            or term in chars
+            or (term[:1] in initials and (stem_word(term) if is_word else term) in stemmed)
         )
         merged: list[tuple[int, int]] = []
         for start, end in found:

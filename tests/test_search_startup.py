@@ -1,19 +1,23 @@
 """What keeps `chipkb search` quick to start: the modules it does not import, the user cache folder
 found without platformdirs on Linux (and found where platformdirs finds it), the collector left
-as it was."""
+as it was, and the shortcuts of tokenizing and highlighting."""
 
 from __future__ import annotations
 
 import gc
 import json
 import os
+import string
 import subprocess
 import sys
 from pathlib import Path
 
 import platformdirs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from kb.analysis import raw_tokens, stem_word
 from kb.cli import main
 from kb.locations import APP_NAME, cache_folder
 from tests.conftest import REPO
@@ -74,3 +78,18 @@ def test_a_search_leaves_the_garbage_collector_as_it_was(tmp_path: Path, capsys:
     assert main(["search", "--kb", str(kb_root), "推論"]) == 0
     assert "c-vertical" in capsys.readouterr().out
     assert gc.get_threshold() == before
+
+
+@given(st.text(alphabet=string.ascii_letters, min_size=1, max_size=20))
+def test_a_stem_starts_with_the_first_letter_of_its_word(word: str) -> None:
+    # kb.search highlights only the words whose first letter starts some stemmed query term.
+    assert stem_word(word.lower())[0] == word.lower()[0]
+
+
+@given(st.text(alphabet=string.printable, max_size=60), st.booleans(), st.sampled_from(["none", "last", "all"]))
+def test_ascii_text_is_tokenized_as_any_other_text(text: str, stem: bool, unigrams: str) -> None:
+    # raw_tokens takes a shortcut for ASCII text; after a non-ASCII word it cannot, and must agree.
+    shortcut = list(raw_tokens(text, stem=stem, unigrams=unigrams))
+    general = list(raw_tokens("é " + text, stem=stem, unigrams=unigrams))
+    assert general[0] == ("é", 0, 0, 1, True)
+    assert [(term, pos - 1, start - 2, end - 2, word) for term, pos, start, end, word in general[1:]] == shortcut
