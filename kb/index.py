@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 
 from kb.analysis import ANALYZER_VERSION
 from kb.locations import index_folder
@@ -374,13 +375,20 @@ class _Live:
 
 
 class SearchIndex:
-    """The whoosh index of one KB folder, opened fresh."""
+    """The whoosh index of one KB folder, opened fresh.
 
-    def __init__(self, kb_root: Folder, notice: Notice | None = None) -> None:
+    With `searches_once` (a process that searches once, like `chipkb search`), the index files
+    are read as a search needs them instead of memory-mapped: whoosh copies every part of a mapped
+    segment it opens (terms, postings, stored fields) into memory, which pays off only over many
+    searches (10k claims: ~3 ms more to open, 1 ms less to search).
+    """
+
+    def __init__(self, kb_root: Folder, notice: Notice | None = None, *, searches_once: bool = False) -> None:
         self.kb_root = kb_root
         self.home = index_folder(kb_root)
         self.notice: Notice = notice or (lambda message: None)
         self.live: _Live | None = None
+        self.mapped = not searches_once
 
     # reading
 
@@ -414,7 +422,8 @@ class SearchIndex:
 
     def _open(self, live: _Live) -> Searcher:
         try:
-            searcher = whoosh_index.open_dir(live.folder, readonly=True).searcher()
+            storage = FileStorage(live.folder, supports_mmap=self.mapped, readonly=True)
+            searcher = storage.open_index().searcher()
             count = searcher.doc_count()
         except Exception as error:  # unpickling a damaged TOC can raise nearly anything
             raise _Damaged(f"it cannot be read ({type(error).__name__})") from None

@@ -352,10 +352,13 @@ class SearchEngine:
         self._set(searcher)
 
     @classmethod
-    def open(cls, kb_root: Path, notice: Callable[[str], None] | None = None) -> SearchEngine:
+    def open(
+        cls, kb_root: str | Path, notice: Callable[[str], None] | None = None, *, searches_once: bool = False
+    ) -> SearchEngine:
         """Open (building or refreshing incrementally as needed) the index of kb_root. Never raises
-        for a damaged index: rebuilds it and calls notice(one line)."""
-        index = SearchIndex(kb_root, notice)
+        for a damaged index: rebuilds it and calls notice(one line).  `searches_once`: see
+        kb.index.SearchIndex."""
+        index = SearchIndex(kb_root, notice, searches_once=searches_once)
         return cls(index, index.open())
 
     def _set(self, searcher: Searcher) -> None:

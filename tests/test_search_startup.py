@@ -20,12 +20,14 @@ from hypothesis import strategies as st
 from kb.analysis import raw_tokens, stem_word
 from kb.cli import main
 from kb.locations import APP_NAME, cache_folder
+from kb.search import Hit, SearchEngine
 from tests.conftest import REPO
 from tests.search_kb import make_kb
 
 MODULES_AFTER_SEARCH = """
 import json, sys
 from kb.cli import main
+from kb.search import Hit, SearchEngine
 code = main(sys.argv[1:])
 print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
 """
@@ -93,3 +95,26 @@ def test_ascii_text_is_tokenized_as_any_other_text(text: str, stem: bool, unigra
     general = list(raw_tokens("é " + text, stem=stem, unigrams=unigrams))
     assert general[0] == ("é", 0, 0, 1, True)
     assert [(term, pos - 1, start - 2, end - 2, word) for term, pos, start, end, word in general[1:]] == shortcut
+
+
+@pytest.mark.parametrize("query", ["推論", "inference", '"inference cost"', "vendor:gpu-maker", "trainum~", "MI300X"])
+def test_an_engine_that_searches_once_finds_what_a_mapped_one_finds(tmp_path: Path, query: str) -> None:
+    kb_root = make_kb(tmp_path / "kb")
+    mapped = SearchEngine.open(kb_root)
+    once = SearchEngine.open(kb_root, searches_once=True)
+    try:
+        expected, found = mapped.search(query), once.search(query)
+    finally:
+        mapped.close()
+        once.close()
+    assert expected.hits or expected.suggestions
+    assert (found.total, found.unmatched_terms, found.suggestions) == (
+        expected.total,
+        expected.unmatched_terms,
+        expected.suggestions,
+    )
+    assert [_shown(hit) for hit in found.hits] == [_shown(hit) for hit in expected.hits]
+
+
+def _shown(hit: Hit) -> tuple[object, ...]:
+    return (hit.id, hit.passage, hit.score, hit.title, hit.snippet, hit.highlights, hit.title_highlights)

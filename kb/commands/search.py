@@ -70,7 +70,7 @@ def _search(args: argparse.Namespace) -> int:
 
     query = " ".join(args.query)
     try:
-        engine = SearchEngine.open(root, notice=_say)
+        engine = SearchEngine.open(root, notice=_say, searches_once=True)
     except IndexBusy as error:
         _say(str(error))
         return 1
