@@ -1,7 +1,7 @@
 """How fast the search index builds, keeps fresh and answers, on synthetic KBs.
 
     python benchmarks/bench_search.py [--sizes 1000 10000] [--with-100k] [--runs 11] [--repeat 50]
-                                      [--profile] [--work DIR]
+                                      [--profile] [--startup] [--breakdown] [--work DIR]
 
 For each size, a synthetic KB of that many claims (`python -m kb.synth`, 100 claims a file) and
 an empty cache folder, then, each in a fresh Python process:
@@ -20,6 +20,12 @@ an empty cache folder, then, each in a fresh Python process:
 
 `--profile` adds, for the largest size, a cProfile of the full build and of the warm queries,
 summed by where the time is spent (whoosh, chipkb, yaml, the standard library).
+
+`--startup` measures only what start-up needs: the build (1, which it needs anyway) and the
+whole-process rows (3).  `--breakdown` adds, for the largest size, where a search's whole-process
+time goes: the same command cut short after each of its steps (the parser, whoosh, chipkb's search
+modules, opening the index, the search), each step a whole process, alternating with the bare
+import, `--runs` of each, medians.
 """
 
 from __future__ import annotations
@@ -149,7 +155,7 @@ def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def measure(claims: int, work: Path, runs: int, repeat: int) -> dict:
+def measure(claims: int, work: Path, runs: int, repeat: int, startup_only: bool) -> dict:
     from kb.synth import generate
 
     kb_root = work / f"kb-{claims}"
@@ -162,24 +168,81 @@ def measure(claims: int, work: Path, runs: int, repeat: int) -> dict:
     build = child(BUILD, str(kb_root), env=env)
     result["build_s"], result["build_peak_mb"] = build["seconds"], build["peak_mb"]
     result["index_mb"] = folder_size(cache) / 2**20
-    edited = kb_root / EDITED_FILE
-    text = edited.read_text(encoding="utf-8")
-    edited.write_text(text.replace('statement: "', 'statement: "Edited: ', 1), encoding="utf-8")
-    result["reindex_one_file_s"] = child(BUILD, str(kb_root), env=env)["seconds"]
-
+    if not startup_only:
+        edited = kb_root / EDITED_FILE
+        text = edited.read_text(encoding="utf-8")
+        edited.write_text(text.replace('statement: "', 'statement: "Edited: ', 1), encoding="utf-8")
+        result["reindex_one_file_s"] = child(BUILD, str(kb_root), env=env)["seconds"]
     search = [*chipkb_command(), "search", "--kb", str(kb_root), "bandwidth"]
-    bare = [PYTHON, "-c", "import whoosh.index, whoosh.qparser"]
-    for _ in range(2):
-        wall(search, env), wall(bare, env)
-    search_times, bare_times = [], []
-    for _ in range(runs):
-        search_times.append(wall(search, env))
-        bare_times.append(wall(bare, env))
-    result["search_process_ms"] = statistics.median(search_times) * 1000
-    result["bare_import_ms"] = statistics.median(bare_times) * 1000
+    times = alternate({"search": search, "bare": BARE}, env, runs)
+    result["search_process_ms"], result["bare_import_ms"] = times["search"], times["bare"]
     result["ratio"] = result["search_process_ms"] / result["bare_import_ms"]
-    result["latency"] = child(LATENCY, str(kb_root), json.dumps(QUERIES, ensure_ascii=False), str(repeat), env=env)
+    if not startup_only:
+        queries = json.dumps(QUERIES, ensure_ascii=False)
+        result["latency"] = child(LATENCY, str(kb_root), queries, str(repeat), env=env)
     return result
+
+
+BARE = [PYTHON, "-c", "import whoosh.index, whoosh.qparser"]
+
+
+def alternate(commands: dict[str, list[str]], env: dict[str, str], runs: int) -> dict[str, float]:
+    """Median wall time (ms) of each command, run in turn `runs` times after two warm-up rounds."""
+    for _ in range(2):
+        for command in commands.values():
+            wall(command, env)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            times[name].append(wall(command, env))
+    return {name: statistics.median(values) * 1000 for name, values in times.items()}
+
+
+#: `chipkb search --kb KB bandwidth` in steps, as kb.cli and kb.commands.search run them; each
+#: step's script is the ones before it plus its own line.  Each ends as `chipkb` does (gc.freeze).
+STEPS = {
+    "the command line parsed (kb.cli, argparse, kb.commands.search)": (
+        "import gc, sys\nfrom kb.cli import build_parser\n"
+        "args = build_parser(only='search').parse_args(['search', '--kb', sys.argv[1], 'bandwidth'])\n"
+        "gc.set_threshold(100_000, *gc.get_threshold()[1:])"
+    ),
+    "... and `import whoosh.index, whoosh.qparser`": "import whoosh.index, whoosh.qparser",
+    "... and chipkb's search modules (kb.search, kb.index, kb.analysis, kb.documents)": (
+        "from kb.search import SearchEngine"
+    ),
+    "... and the index opened (whoosh's codec and searching modules, the segment)": (
+        "engine = SearchEngine.open(sys.argv[1], searches_once=True)"
+    ),
+    "... and the search (20 hits with snippets)": "engine.search('bandwidth')",
+}
+
+
+def breakdown(kb_root: Path, env: dict[str, str], runs: int) -> dict[str, float]:
+    """Median whole-process ms of `python -c pass`, the bare import, each step and the command."""
+    commands = {"`python -c pass`": [PYTHON, "-c", "pass"], "bare": BARE}
+    script = ""
+    for name, line in STEPS.items():
+        script += line + "\n"
+        commands[name] = [PYTHON, "-c", script + "gc.freeze()", str(kb_root)]
+    commands["`chipkb search --kb KB bandwidth`, in full"] = [
+        *chipkb_command(),
+        "search",
+        "--kb",
+        str(kb_root),
+        "bandwidth",
+    ]
+    return alternate(commands, env, runs)
+
+
+def breakdown_table(times: dict[str, float]) -> str:
+    bare = times.pop("bare")
+    lines = [
+        "| | ms | x bare import |",
+        "|---|---:|---:|",
+        f"| bare `import whoosh.index, whoosh.qparser` | {bare:.0f} | 1.00 |",
+    ]
+    lines += [f"| {name} | {ms:.0f} | {ms / bare:.2f} |" for name, ms in times.items()]
+    return "\n".join(lines)
 
 
 def table(results: list[dict]) -> str:
@@ -188,12 +251,15 @@ def table(results: list[dict]) -> str:
         ("full build (s)", [f"{r['build_s']:.1f}" for r in results]),
         ("full build peak memory, both processes (MB)", [f"{r['build_peak_mb']:.0f}" for r in results]),
         ("index size (MB)", [f"{r['index_mb']:.1f}" for r in results]),
-        ("re-index after editing one file (s)", [f"{r['reindex_one_file_s']:.2f}" for r in results]),
+    ]
+    if "reindex_one_file_s" in results[0]:
+        rows.append(("re-index after editing one file (s)", [f"{r['reindex_one_file_s']:.2f}" for r in results]))
+    rows += [
         ("`chipkb search` whole process (ms, median)", [f"{r['search_process_ms']:.0f}" for r in results]),
         ("bare `import whoosh.index, whoosh.qparser` (ms)", [f"{r['bare_import_ms']:.0f}" for r in results]),
         ("ratio search / bare import", [f"{r['ratio']:.2f}x" for r in results]),
     ]
-    for name in QUERIES:
+    for name in QUERIES if "latency" in results[0] else ():
         rows.append(
             (
                 f"warm {name} `{QUERIES[name]}` p50 / p95 (ms)",
@@ -222,6 +288,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=11, help="whole-process runs of each command")
     parser.add_argument("--repeat", type=int, default=50, help="timed runs of each warm query")
     parser.add_argument("--profile", action="store_true", help="profile the largest size's build and queries")
+    parser.add_argument("--startup", action="store_true", help="only the build and the whole-process rows")
+    parser.add_argument("--breakdown", action="store_true", help="where the largest size's search start-up goes")
     parser.add_argument("--work", type=Path, help="folder for the KBs and caches (default: a temporary one)")
     args = parser.parse_args()
     sizes = sorted(set(args.sizes + ([100_000] if args.with_100k else [])))
@@ -230,8 +298,13 @@ def main() -> int:
     results = []
     for claims in sizes:
         print(f"measuring {claims:,} claims in {work} ...", file=sys.stderr, flush=True)
-        results.append(measure(claims, work, args.runs, args.repeat))
+        results.append(measure(claims, work, args.runs, args.repeat, args.startup))
     print(table(results))
+    if args.breakdown:
+        largest = sizes[-1]
+        env = environment(work / f"cache-{largest}", work / "pycache")
+        print(f"\nWhere `chipkb search` spends its time at {largest:,} claims (ms, medians of {args.runs} runs):\n")
+        print(breakdown_table(breakdown(work / f"kb-{largest}", env, args.runs)))
     if args.profile:
         largest = sizes[-1]
         shutil.rmtree(work / f"cache-{largest}", ignore_errors=True)
