@@ -67,3 +67,25 @@ async def test_fixture_markup_is_literal_in_the_tree_and_links() -> None:
         app.screen.open_entity("blue-x5")
         await pilot.pause()
         assert app.screen.query_one("#entity-header").content.plain.startswith("Blue X5 [beta]")
+
+
+def test_palette_shows_a_hostile_name_literally() -> None:
+    from textual.fuzzy import Matcher
+
+    from tui.palette import _highlight_literally
+
+    name = "Dollar $primary [@click=app.quit]quit[/] [bold red]x[/]"
+    shown = _highlight_literally(Matcher("quit"), name)
+    assert shown.plain == name
+    assert all("click" not in str(span.style) for span in shown.spans)
+
+
+def test_problem_lines_of_a_huge_one_line_file_are_bounded(tmp_path) -> None:
+    from kb.model import Problem
+    from tui.widgets.problems import MAX_LINE_CHARS, offending_lines
+
+    huge = tmp_path / "big.yaml"
+    with huge.open("wb") as handle:
+        handle.write(b"x" * (50 * 1024 * 1024))
+    shown = offending_lines(Problem(str(huge), 1, 1, "file is too big"))
+    assert len(shown.plain) < MAX_LINE_CHARS + 200

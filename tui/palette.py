@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.fuzzy import Matcher
 
 from kb.model import Chip, Entity, Vendor
+from kb.terminal_safe import visible
 from tui.kbtext import one_line
 
 if TYPE_CHECKING:
@@ -74,8 +76,24 @@ class EntityCommands(Provider):
             if best > 0:
                 yield Hit(
                     best,
-                    self._display(entity, matcher.highlight(best_name), best_name),
+                    self._display(entity, _highlight_literally(matcher, best_name), best_name),
                     lambda entity_id=entity.id: self._open(entity_id),
                     text=best_name,
                     help=f"{entity.type} {entity.id}",
                 )
+
+
+def _highlight_literally(matcher: Matcher, name: str) -> Content:
+    """The matched letters of `name` highlighted, `name` kept as plain text.
+
+    Textual's `Matcher.highlight` parses the candidate as markup, so a KB name holding
+    `[@click=app.quit]` would become a live action; KB text is data.
+    """
+    content = Content(visible(name))
+    score, offsets = matcher.fuzzy_search.match(matcher.query, name)
+    if not score or visible(name) != name:
+        return content
+    for offset in offsets:
+        if not name[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content

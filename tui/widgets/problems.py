@@ -55,21 +55,38 @@ class ProblemsPanel(OptionList):
             self.post_message(self.Chosen(self.problems[event.option_index]))
 
 
+MAX_LINE_CHARS = 500
+MAX_READ_BYTES = 1024 * 1024
+
+
+def _lines_around(path: Path, first: int, last: int) -> list[str]:
+    """Lines `first`..`last` (from 1) of a file, each cut to MAX_LINE_CHARS, reading at most
+    MAX_READ_BYTES: the file may be one refused for its size, or a single 50 MB line."""
+    lines: list[str] = []
+    with path.open("rb") as handle:
+        data = handle.read(MAX_READ_BYTES)
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        if number > last:
+            break
+        if number >= first:
+            lines.append(raw[: MAX_LINE_CHARS * 4].decode("utf-8", errors="replace")[:MAX_LINE_CHARS])
+    return lines
+
+
 def offending_lines(problem: Problem, context: int = CONTEXT_LINES) -> Text:
     """The problem, then the lines around it numbered, its line highlighted and its column marked."""
     text = problem_label(problem)
     text.append("\n\n")
+    first = max(1, problem.line - context)
     try:
-        with Path(problem.path).open(encoding="utf-8", errors="replace") as handle:
-            lines = handle.read().split("\n")
+        lines = _lines_around(Path(problem.path), first, problem.line + context)
     except OSError as error:
         text.append(f"(cannot read the file: {error.strerror})", style="italic")
         return text
-    first = max(1, problem.line - context)
-    last = min(len(lines), problem.line + context)
+    last = first + len(lines) - 1
     width = len(str(last))
     for number in range(first, last + 1):
-        line = lines[number - 1]
+        line = lines[number - first]
         here = number == problem.line
         text.append(f"{number:>{width}} {'>' if here else ' '} ", style="bold" if here else "dim")
         text.append_text(kb_text(line, "reverse" if here else ""))
