@@ -159,6 +159,54 @@ _MIN_CUT = 4  # characters: a cut Japanese sentence can be as short as 今、AWS
 _MIN_PART = 10  # characters of an earlier paragraph a fragment must repeat to be reported
 _NEAR = 0.85  # similarity above which a paragraph is a reworded or damaged copy
 _SENTENCE_ENDS = tuple(".!?。．！？」』)）*:：")
+#: Bounds that keep the check linear in a source's length: a long text is compared with its
+#: first paragraphs only (a republished article repeats its opening), and difflib gets a budget.
+_MAX_EARLIER = 300
+_NEAR_PER_PARAGRAPH = 3
+_NEAR_PER_SOURCE = 600
+
+
+class _Earlier:
+    """The first paragraphs of a text, kept so later ones can be compared with them cheaply."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+        self.kept: list[tuple[str, int]] = []
+        self.by_prefix: dict[str, list[tuple[str, int]]] = {}
+        self.joined = ""
+        self.near_budget = _NEAR_PER_SOURCE
+
+    def add(self, key: str, line: int) -> None:
+        if key in self.seen:
+            return
+        self.seen[key] = line
+        if len(self.kept) < _MAX_EARLIER:
+            self.kept.append((key, line))
+            self.by_prefix.setdefault(key[:_MIN_PART], []).append((key, line))
+            self.joined += key + "\0"
+
+    def repeat_of(self, key: str) -> tuple[str, int] | None:
+        """How `key` repeats an earlier paragraph, and that paragraph's line, if it does."""
+        if key in self.seen:
+            return "repeats", self.seen[key]
+        if len(key) >= _MIN_CUT and "\0" + key in "\0" + self.joined:
+            line = next(line for text, line in self.kept if text.startswith(key))
+            return "is cut short: the start of", line
+        if len(key) < _MIN_PART:
+            return None
+        if not key.endswith(_SENTENCE_ENDS):  # a damaged copy is cut off mid-sentence
+            for text, line in self.by_prefix.get(key[:_MIN_PART], [])[:_NEAR_PER_PARAGRAPH]:
+                if self.near_budget <= 0:
+                    break
+                self.near_budget -= 1
+                matcher = difflib.SequenceMatcher(None, key, text[: len(key)], autojunk=False)
+                # the quick ratios are upper bounds of ratio(): most pairs stop there, cheaply
+                if matcher.real_quick_ratio() >= _NEAR and matcher.quick_ratio() >= _NEAR and matcher.ratio() >= _NEAR:
+                    return "is a damaged or cut copy of", line
+        if key[1:] in self.joined:
+            line = next(line for text, line in self.kept if key[1:] in text)
+            return "repeats part of", line
+        return None
 
 
 def paragraph_warnings(source: Source) -> list[Problem]:
@@ -168,38 +216,13 @@ def paragraph_warnings(source: Source) -> list[Problem]:
     quote (the first complete one) and the reader that the text is damaged.
     """
     warnings = []
-    seen: dict[str, int] = {}
-    earlier: list[tuple[str, int]] = []
+    earlier = _Earlier()
     for line, paragraph in paragraphs(source.text):
         key = normalise_whitespace(paragraph)
-        place = Location(source.text_path, source.text_first_line + line, 1)
-        message = _repeat_message(key, seen, earlier)
+        message = earlier.repeat_of(key)
         if message:
+            place = Location(source.text_path, source.text_first_line + line, 1)
             first = source.text_first_line + message[1]
             warnings.append(Problem.at(place, f"paragraph {message[0]} the one at line {first}", "warning"))
-        if key not in seen:
-            seen[key] = line
-            earlier.append((key, line))
+        earlier.add(key, line)
     return warnings
-
-
-def _repeat_message(key: str, seen: dict[str, int], earlier: list[tuple[str, int]]) -> tuple[str, int] | None:
-    if key in seen:
-        return "repeats", seen[key]
-    for text, line in earlier:
-        if len(key) >= _MIN_CUT and text.startswith(key):
-            return "is cut short: the start of", line
-    if len(key) < _MIN_PART:
-        return None
-    if not key.endswith(_SENTENCE_ENDS):  # a damaged copy is cut off mid-sentence
-        for text, line in earlier:
-            if key[:_MIN_PART] != text[:_MIN_PART]:
-                continue
-            matcher = difflib.SequenceMatcher(None, key, text[: len(key)], autojunk=False)
-            # the quick ratios are upper bounds of ratio(): most pairs stop there, cheaply
-            if matcher.real_quick_ratio() >= _NEAR and matcher.quick_ratio() >= _NEAR and matcher.ratio() >= _NEAR:
-                return "is a damaged or cut copy of", line
-    for text, line in earlier:
-        if key[1:] in text:
-            return "repeats part of", line
-    return None

@@ -57,3 +57,25 @@ def test_first_occurrences_are_never_flagged() -> None:
     kb = load_kb(BUNDLED_KB)
     flagged = [p.line for p in kb.problems if Path(p.path).name == SEED_MD]
     assert min(flagged) > 122
+
+
+def test_the_check_does_bounded_work_on_a_long_text(monkeypatch) -> None:
+    """20,000 paragraphs that all start alike: difflib runs at most the budget, not n squared."""
+    import difflib
+
+    from kb import validate
+    from kb.model import Location, Source
+
+    made: list[int] = []
+    real = difflib.SequenceMatcher
+
+    def counting(*args, **kwargs):
+        made.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(validate.difflib, "SequenceMatcher", counting)
+    text = "\n\n".join(f"共通の書き出しです、段落{i}は少し違う内容" for i in range(20_000))
+    source = Source(id="s", location=Location("s.md", 1, 1), title="t", language="ja", text=text, text_path="s.md")
+    warnings = validate.paragraph_warnings(source)
+    assert 0 < len(made) <= validate._NEAR_PER_SOURCE
+    assert all(w.severity == "warning" for w in warnings)
