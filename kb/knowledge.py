@@ -85,12 +85,25 @@ class KnowledgeBase:
         """Claims linked to `claim_id` by `relation` ("supports" or "contradicts"), either way round."""
         return sorted(self._links.get(claim_id, {}).get(relation, set()))
 
+    @cached_property
+    def _incoming(self) -> dict[str, dict[str, set[str]]]:
+        """For each claim, the claims whose `supports` / `contradicts` name it."""
+        incoming: dict[str, dict[str, set[str]]] = defaultdict(lambda: {"supports": set(), "contradicts": set()})
+        for claim in self.claims:
+            for relation in ("supports", "contradicts"):
+                for other in getattr(claim, relation):
+                    if other != claim.id:
+                        incoming[other][relation].add(claim.id)
+        return incoming
+
     def status(self, claim_id: str) -> str:
-        """contested when any claim contradicts it (or it them), corroborated when another supports
-        it (or it them), unverified otherwise."""
-        if self.linked(claim_id, "contradicts"):
+        """contested when another claim contradicts it, corroborated when another supports it,
+        unverified otherwise.  Only links pointing at the claim count: the evidence that
+        contradicts a claim is not itself contested by doing so."""
+        links = self._incoming.get(claim_id, {})
+        if links.get("contradicts"):
             return "contested"
-        if self.linked(claim_id, "supports"):
+        if links.get("supports"):
             return "corroborated"
         return "unverified"
 

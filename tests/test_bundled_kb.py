@@ -243,3 +243,14 @@ def test_own_claims_are_single_sentences_about_known_subjects(bundled: Knowledge
         assert claim.statement.endswith("."), claim.id
         for subject in claim.subjects:
             assert isinstance(bundled.get(subject), (Chip, Vendor)), (claim.id, subject)
+
+
+def test_the_evidence_against_a_claim_is_not_itself_contested() -> None:
+    """AWS's own Trainium figures contradict the article's Trn1-vs-A100 claim: the article's claim
+    is contested, the documentation that contradicts it is not."""
+    from kb.knowledge import load_kb
+
+    kb = load_kb(BUNDLED_KB)
+    assert kb.status("seed-trn1-matches-a100-lower-cost") == "contested"
+    assert "seed-trn1-matches-a100-lower-cost" in kb.entities["neuron-trainium-chip-throughput"].contradicts
+    assert kb.status("neuron-trainium-chip-throughput") != "contested"

@@ -151,7 +151,8 @@ def test_chip_note_links_vendor_foundry_claims_and_sources(kb) -> None:
         "claims/alpha-memory",
         "claims/alpha-slow",
     ]
-    assert "- [[claims/alpha-slow|A review finds the Alpha not that fast.]] (analysis, contested)" in note
+    # the review contradicts the datasheet; nothing contradicts the review, so it is not contested
+    assert "- [[claims/alpha-slow|A review finds the Alpha not that fast.]] (analysis, unverified)" in note
 
 
 def test_claim_note_quotes_the_excerpt_and_links_related_claims(kb) -> None:
