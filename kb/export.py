@@ -275,9 +275,15 @@ def write_notes(out_dir: Path, notes: dict[str, str], *, force: bool = False) ->
         return _write_into(folder, notes, force)
 
 
-def _outside_kb(kb: KnowledgeBase, out_dir: Path) -> None:
-    if out_dir.resolve().is_relative_to(kb.root.resolve()):
+def _outside_kb(kb: KnowledgeBase, out_dir: Path, notes: Sequence[str] = ()) -> None:
+    """Refuse a folder inside the KB, or a note that would land inside it (the KB in the vault)."""
+    root = kb.root.resolve()
+    target = out_dir.resolve()
+    if target.is_relative_to(root):
         raise ExportError(f"{out_dir}: inside the KB folder {kb.root}; export somewhere else")
+    for note in notes:
+        if (target / note).resolve().is_relative_to(root):
+            raise ExportError(f"{out_dir / note}: inside the KB folder {kb.root}; export somewhere else")
 
 
 def _note_paths(entities: Sequence[Entity]) -> dict[str, Entity]:
@@ -299,12 +305,12 @@ def export_notes(
     before (per its manifest) whose entity is still in the KB, so exporting one entity at a time
     builds up one index.  An unknown id raises KeyError.
     """
-    _outside_kb(kb, out_dir)
     if ids is None:
         chosen = sorted(kb.entities.values(), key=lambda e: (e.type, e.id))
     else:
         chosen = [kb.entities[i] for i in dict.fromkeys(ids)]
     notes_of = _note_paths(chosen)
+    _outside_kb(kb, out_dir, [*notes_of, "index.md"])
     with _Folder(out_dir) as folder:
         earlier: list[Entity] = []
         if ids is not None:
@@ -335,6 +341,6 @@ def export_comparison_into(
 ) -> ExportReport:
     """Write the comparison note into a vault, as `comparisons/<a>-vs-<b>.md` (see `comparison_path`)."""
     comparison = compare(kb, chip_ids)
-    _outside_kb(kb, out_dir)
     path = comparison_path([c.id for c in comparison.chips])
+    _outside_kb(kb, out_dir, [path])
     return write_notes(out_dir, {path: comparison_note(kb, comparison)}, force=force)

@@ -353,3 +353,19 @@ def test_export_of_a_kb_with_errors_warns_and_exports_what_loaded(tmp_path: Path
     assert captured.err == "chipkb: warning: the KB has 1 errors (see 'chipkb validate'); exporting what loaded\n"
     alpha = (tmp_path / "vault" / "chips" / "alpha.md").read_text()
     assert "- Vendor: nobody\n" in alpha
+
+
+def test_a_kb_inside_the_vault_is_never_written_to(tmp_path: Path) -> None:
+    import shutil
+
+    from kb.export import ExportError, export_notes
+    from kb.knowledge import load_kb
+    from tests.conftest import FIXTURES
+
+    vault = tmp_path / "vault"
+    kb_root = vault / "vendors"  # the KB sits where the vendor notes would go
+    shutil.copytree(FIXTURES / "mini_kb", kb_root)
+    before = sorted(p.name for p in kb_root.iterdir())
+    with pytest.raises(ExportError, match="inside the KB folder"):
+        export_notes(load_kb(kb_root), vault)
+    assert sorted(p.name for p in kb_root.iterdir()) == before
