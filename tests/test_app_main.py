@@ -277,3 +277,17 @@ def test_exit_when_ready_quits_cleanly_once_the_kb_shows(tmp_path) -> None:
         app.run(headless=True, size=SIZE)
         assert app.return_code == 0
         assert app.kb is not None and app.kb.problems and not app.kb.errors
+
+
+async def test_showing_a_chip_never_leaves_another_claims_excerpt() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        screen.open_entity("t2-four-times")
+        await pilot.pause()
+        pane = screen.query_one(ExcerptPane)
+        assert pane.claim_id == "t2-four-times"
+        screen.show_entity("blue-x1")
+        await pilot.pause()
+        assert pane.claim_id is None and pane.passage is None

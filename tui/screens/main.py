@@ -185,6 +185,8 @@ class MainScreen(Screen[None]):
             excerpt.show_claim(kb, entity)
         elif isinstance(entity, Source):
             excerpt.show_source(entity)
+        else:  # a vendor or chip has no excerpt of its own: never leave another entity's showing
+            excerpt.clear()
         return True
 
     def open_entity(self, entity_id: str) -> None:
