@@ -34,9 +34,10 @@ from kb.figures import FIGURES
 from kb.knowledge import KnowledgeBase
 from kb.model import Chip, Claim, Entity, Source, Spec, Vendor
 from kb.schema import SECTION_OF, SLUG
+from kb.terminal_safe import BIDI_CONTROLS
 from kb.yamlread import SafeLoader
 
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROLS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~=$%&^])")
 _LIST_MARKER = re.compile(r"([-+])|(\d{1,9})([.)])")
 #: Characters that could end a wikilink or open a span (code, HTML, math, comment) across its end.

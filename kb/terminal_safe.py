@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
-_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+#: What JSON leaves raw inside strings but a terminal acts on: C1 controls and bidi overrides.
+_UNSAFE_IN_JSON = re.compile(f"[\x7f-\x9f{BIDI_CONTROLS}]")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -24,5 +26,10 @@ def visible(text: str) -> str:
     return _UNSAFE.sub(_escape, text)
 
 
-def has_unsafe(text: str) -> bool:
-    return _UNSAFE.search(text) is not None
+def json_safe(json_text: str) -> str:
+    """JSON text with the C1 controls and bidi overrides inside its strings written as `\\uXXXX`.
+
+    The data is unchanged (a JSON reader decodes the escapes back); only the terminal is spared.
+    json.dumps already escapes C0 controls such as ESC.
+    """
+    return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", json_text)

@@ -74,3 +74,26 @@ async def test_app_opens_with_the_problems_listed(case: str, tmp_path: Path, mon
         assert "good-vendor" in app.kb.entities
         tree = app.screen.query_one(Tree)
         assert "Vendors" in str(tree.root.children[0].label)
+
+
+@pytest.mark.parametrize("argv", [["list", "--json"], ["show", "markup-vendor", "--json"]])
+def test_json_output_keeps_the_data_but_no_raw_control(argv: list[str], tmp_path: Path) -> None:
+    materialise("hostile-text", tmp_path)
+    result = chipkb(*argv, "--kb", "hostile-text", cwd=tmp_path)
+    assert_clean_output(result)
+    assert result.returncode == 0
+    shown = json.loads(result.stdout)
+    summaries = [shown.get("summary", "")] if isinstance(shown, dict) else []
+    titles = [entry["title"] for entry in shown] if isinstance(shown, list) else [shown["name"]]
+    assert any("[bold red]Red[/]" in title for title in titles)
+    for summary in summaries:
+        assert "\x1b[31mred\x1b[0m" in summary and "\u202egnp.exe" in summary  # the data itself
+
+
+def test_exported_notes_carry_no_bidi_override(tmp_path: Path) -> None:
+    materialise("hostile-text", tmp_path)
+    result = chipkb("export", "--kb", "hostile-text", "--out", "vault", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    note = (tmp_path / "vault" / "vendors" / "markup-vendor.md").read_text(encoding="utf-8")
+    assert "\u202e" not in note and "\x1b" not in note
+    assert "gnp.exe" in note

@@ -42,8 +42,10 @@ def kb_root(args: argparse.Namespace) -> Path:
 
 
 def print_json(value: object) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    """Readable JSON (Japanese stays Japanese) in which no control or bidi override is raw."""
+    from kb.terminal_safe import json_safe
+
+    sys.stdout.write(json_safe(json.dumps(value, ensure_ascii=False, indent=2)) + "\n")
 
 
 def did_you_mean(wanted: str, candidates: list[str]) -> str:
