@@ -89,3 +89,13 @@ def test_problem_lines_of_a_huge_one_line_file_are_bounded(tmp_path) -> None:
         handle.write(b"x" * (50 * 1024 * 1024))
     shown = offending_lines(Problem(str(huge), 1, 1, "file is too big"))
     assert len(shown.plain) < MAX_LINE_CHARS + 200
+
+
+def test_the_app_writes_figures_with_the_digits_of_every_other_view() -> None:
+    from kb.compare import format_value
+    from tui.kbtext import figure
+
+    for value in (1234567.0, 1299.0, 47.5, 0.0123, 2.9):
+        assert figure(value) == format_value(value)
+    assert figure(1234567.0) == "1234567"
+    assert figure(None) == ""

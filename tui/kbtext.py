@@ -9,6 +9,7 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 
+from kb.compare import format_value
 from kb.terminal_safe import visible
 
 
@@ -26,7 +27,5 @@ def one_line(value: object, limit: int = 0) -> str:
 
 
 def figure(value: float | None) -> str:
-    """A figure as people write it: 190, 47.5, 1.2e+03 never."""
-    if value is None:
-        return ""
-    return f"{value:,.6g}" if abs(value) < 1e15 else f"{value:g}"
+    """A figure with the digits every other view shows (kb.compare.format_value); blank if None."""
+    return "" if value is None else format_value(value)
