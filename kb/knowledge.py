@@ -29,9 +29,6 @@ class KnowledgeBase:
     def get(self, entity_id: str) -> Entity | None:
         return self.entities.get(entity_id)
 
-    def of_type(self, entity_type: str) -> list[Entity]:
-        return [e for e in self.entities.values() if e.type == entity_type]
-
     @property
     def vendors(self) -> list[Vendor]:
         return [e for e in self.entities.values() if isinstance(e, Vendor)]
