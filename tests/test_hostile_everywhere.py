@@ -97,3 +97,45 @@ def test_exported_notes_carry_no_bidi_override(tmp_path: Path) -> None:
     note = (tmp_path / "vault" / "vendors" / "markup-vendor.md").read_text(encoding="utf-8")
     assert "\u202e" not in note and "\x1b" not in note
     assert "gnp.exe" in note
+
+
+def _huge_kb(root: Path) -> Path:
+    """The good file beside a 50 MB single-line file (refused for its size)."""
+    root.mkdir()
+    (root / "good.yaml").write_text(
+        "vendors:\n  - id: good-vendor\n    name: Good Vendor\n    kind: chip-designer\n", encoding="utf-8"
+    )
+    with (root / "huge.yaml").open("wb") as handle:
+        handle.write(b"x" * (50 * 1024 * 1024))
+    return root
+
+
+def test_a_50_mb_file_through_search_and_export(tmp_path: Path) -> None:
+    _huge_kb(tmp_path / "kb")
+    search = chipkb("search", "good", "--kb", "kb", "--json", cwd=tmp_path)
+    assert_clean_output(search)
+    assert "good-vendor" in [hit["id"] for hit in json.loads(search.stdout)["hits"]]
+    export = chipkb("export", "--kb", "kb", "--out", "vault", cwd=tmp_path)
+    assert_clean_output(export)
+    assert (tmp_path / "vault" / "vendors" / "good-vendor.md").is_file()
+
+
+async def test_a_50_mb_file_in_the_app_shows_its_problem_without_reading_it_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.widgets.problems import ProblemView
+
+    _huge_kb(tmp_path / "kb")
+    monkeypatch.chdir(tmp_path)
+    app = ChipKBApp(Path("kb"), poll_seconds=0)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        panel = app.screen.query_one(ProblemsPanel)
+        assert [p.message for p in panel.problems] == [
+            "file is 52428800 bytes, over the limit of 10485760 (limit CHIPKB_MAX_FILE_BYTES)"
+        ]
+        panel.focus()
+        panel.highlighted = 0
+        await pilot.pause()
+        shown = app.screen.query_one(ProblemView)
+        assert len(str(shown.render())) < 2000
