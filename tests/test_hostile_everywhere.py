@@ -139,3 +139,47 @@ async def test_a_50_mb_file_in_the_app_shows_its_problem_without_reading_it_whol
         await pilot.pause()
         shown = app.screen.query_one(ProblemView)
         assert len(str(shown.render())) < 2000
+
+
+def _generated_case(kind: str, root: Path) -> Path:
+    """Cases made at test time, beside the good file: deep nesting, a symlink leading outside."""
+    root.mkdir()
+    (root / "good.yaml").write_text(
+        "vendors:\n  - id: good-vendor\n    name: Good Vendor\n    kind: chip-designer\n", encoding="utf-8"
+    )
+    if kind == "deep-nesting":
+        (root / "deep.yaml").write_text("vendors: " + "[" * 10_000 + "]" * 10_000, encoding="utf-8")
+    elif kind == "symlink-outside":
+        outside = root.parent / "outside.yaml"
+        outside.write_text("vendors:\n  - id: secret\n    name: Secret\n    kind: other\n", encoding="utf-8")
+        (root / "linked.yaml").symlink_to(outside)
+    return root
+
+
+@pytest.mark.parametrize("kind", ["deep-nesting", "symlink-outside"])
+async def test_generated_cases_through_search_export_and_the_app(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _generated_case(kind, tmp_path / "kb")
+    search = chipkb("search", "good OR secret", "--kb", "kb", "--json", cwd=tmp_path)
+    assert_clean_output(search)
+    assert [hit["id"] for hit in json.loads(search.stdout)["hits"]] == ["good-vendor"]
+    export = chipkb("export", "--kb", "kb", "--out", "vault", cwd=tmp_path)
+    assert_clean_output(export)
+    assert sorted(p.name for p in (tmp_path / "vault" / "vendors").iterdir()) == ["good-vendor.md"]
+    monkeypatch.chdir(tmp_path)
+    expected = [str(p) for p in load_kb(Path("kb")).problems]
+    assert len(expected) == 1
+    app = ChipKBApp(Path("kb"), poll_seconds=0)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        assert [str(p) for p in app.screen.query_one(ProblemsPanel).problems] == expected
+        assert set(app.kb.entities) == {"good-vendor"}
+
+
+@pytest.mark.parametrize("command", [["search", "x"], ["export", "--out", "vault"], ["tui"], ["validate"]])
+def test_a_missing_kb_folder_is_one_line_and_exit_2_everywhere(command: list[str], tmp_path: Path) -> None:
+    result = chipkb(*command, "--kb", "no-such-kb", cwd=tmp_path)
+    assert_clean_output(result)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "chipkb: error: --kb no-such-kb: no such folder"
