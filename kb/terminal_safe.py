@@ -27,7 +27,7 @@ def visible(text: str) -> str:
 
 
 def json_safe(json_text: str) -> str:
-    """JSON text with the C1 controls and bidi overrides inside its strings written as `\\uXXXX`.
+    """JSON text with the C1 controls and bidi overrides inside its strings written as `\\u` escapes.
 
     The data is unchanged (a JSON reader decodes the escapes back); only the terminal is spared.
     json.dumps already escapes C0 controls such as ESC.
