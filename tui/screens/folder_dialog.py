@@ -6,33 +6,13 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from tui.screens.dialog import Dialog
 
-class FolderDialog(ModalScreen[Path | None]):
-    CSS = """
-    FolderDialog {
-        align: center middle;
-    }
-    .dialog {
-        width: 80;
-        max-width: 95%;
-        height: auto;
-        max-height: 80%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    .dialog OptionList {
-        height: auto;
-        max-height: 20;
-    }
-    """
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]  # noqa: RUF012
 
+class FolderDialog(Dialog[Path | None]):
     def __init__(self, title: str, folder: Path) -> None:
         super().__init__()
         self.title_text = title

@@ -4,41 +4,20 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kb.model import Chip
 from tui.kbtext import kb_text, one_line
+from tui.screens.dialog import Dialog
 
 
 def _haystack(chip: Chip) -> str:
     return " ".join([chip.name, *chip.aliases, chip.vendor, chip.id]).casefold()
 
 
-class ChipPicker(ModalScreen[str | None]):
-    CSS = """
-    ChipPicker {
-        align: center middle;
-    }
-    .dialog {
-        width: 80;
-        max-width: 95%;
-        height: auto;
-        max-height: 80%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    .dialog OptionList {
-        height: auto;
-        max-height: 20;
-    }
-    """
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]  # noqa: RUF012
-
+class ChipPicker(Dialog[str | None]):
     def __init__(self, chips: list[Chip]) -> None:
         super().__init__()
         self.chips = sorted(chips, key=lambda c: c.title.casefold())
