@@ -12,8 +12,6 @@ import re
 
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
-#: What JSON leaves raw inside strings but a terminal acts on: C1 controls and bidi overrides.
-_UNSAFE_IN_JSON = re.compile(f"[\x7f-\x9f{BIDI_CONTROLS}]")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -32,4 +30,6 @@ def json_safe(json_text: str) -> str:
     The data is unchanged (a JSON reader decodes the escapes back); only the terminal is spared.
     json.dumps already escapes C0 controls such as ESC.
     """
-    return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", json_text)
+    # what JSON leaves raw inside strings but a terminal acts on; compiled only for --json output
+    unsafe_in_json = re.compile(f"[\x7f-\x9f{BIDI_CONTROLS}]")
+    return unsafe_in_json.sub(lambda match: f"\\u{ord(match.group()):04x}", json_text)
