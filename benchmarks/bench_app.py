@@ -6,7 +6,7 @@
    which quits as soon as the KB's tree is on screen and the app takes keys) against an empty
    Textual app with a Footer (which quits after its first paint), each in its own pseudo-terminal
    of 140x40.  Done on the bundled KB and on a synthetic KB of `--claims` claims
-   (`python -m kb.synth`), after one untimed warm-up run each (so the search index, the app's copy
+   (`python -m devtools.synth`), after one untimed warm-up run each (so the search index, the app's copy
    of the loaded KB and Python's bytecode exist, as they would on a user's second start).
    Medians and the ratio.
 2. Search latency at `--claims` claims: the app runs in-process (Pilot); queries are typed
@@ -110,17 +110,17 @@ async def search_latency(kb: Path) -> dict[str, object]:
     app = ChipKBApp(kb, poll_seconds=0)
     latencies: dict[str, float] = {}
     async with app.run_test(size=SIZE) as pilot:
-        while app.kb is None or app.engine is None:
+        while app.session.kb is None or app.session.engine is None:
             await pilot.pause(0.05)
-        screen = app.screen
+        pane = app.main.search_pane()
         for query in QUERIES:
             await pilot.press("slash")
             await pilot.press("ctrl+a", "ctrl+k")  # empty the box
             for char in query:
                 await pilot.press(char if char != " " else "space")
-            while screen.results_for != query or screen.results_at < screen.debounced_at:
+            while pane.results_for != query or pane.results_at < pane.debounced_at:
                 await asyncio.sleep(0.005)  # not pilot.pause(): that would keep the UI thread busy
-            latencies[query] = round((screen.results_at - screen.debounced_at) * 1000, 1)
+            latencies[query] = round((pane.results_at - pane.debounced_at) * 1000, 1)
     values = list(latencies.values())
     return {"per_query_ms": latencies, "median_ms": statistics.median(values), "max_ms": max(values)}
 
@@ -146,7 +146,7 @@ def main() -> int:
         os.environ.update({k: env[k] for k in ("CHIPKB_CACHE_DIR", "CHIPKB_CONFIG_DIR")})
         synthetic = folder / "synthetic"
         subprocess.run(
-            [sys.executable, "-m", "kb.synth", "--claims", str(args.claims), "--out", str(synthetic)],
+            [sys.executable, "-m", "devtools.synth", "--claims", str(args.claims), "--out", str(synthetic)],
             check=True,
             cwd=REPO,
             stdout=subprocess.DEVNULL,

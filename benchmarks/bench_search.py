@@ -3,7 +3,7 @@
     python benchmarks/bench_search.py [--sizes 1000 10000] [--with-100k] [--runs 11] [--repeat 50]
                                       [--profile] [--startup] [--breakdown] [--work DIR]
 
-For each size, a synthetic KB of that many claims (`python -m kb.synth`, 100 claims a file) and
+For each size, a synthetic KB of that many claims (`python -m devtools.synth`, 100 claims a file) and
 an empty cache folder, then, each in a fresh Python process:
 
 1. full build: `SearchIndex.open()` on the empty cache (time inside the process, and the peak
@@ -56,7 +56,7 @@ EDITED_FILE = "claims/claims-0000.yaml"
 BUILD = """
 import json, resource, sys, time
 from pathlib import Path
-from kb.index import SearchIndex
+from kb.search.index import SearchIndex
 start = time.perf_counter()
 SearchIndex(Path(sys.argv[1])).open()
 seconds = time.perf_counter() - start
@@ -67,7 +67,7 @@ print(json.dumps({"seconds": seconds, "peak_mb": peak / 1024}))
 LATENCY = """
 import json, sys, time
 from pathlib import Path
-from kb.search import SearchEngine
+from kb.search.engine import SearchEngine
 engine = SearchEngine.open(Path(sys.argv[1]))
 repeat = int(sys.argv[3])
 out = {}
@@ -88,8 +88,8 @@ print(json.dumps(out))
 PROFILE = """
 import cProfile, json, pstats, shutil, sys, os
 from pathlib import Path
-from kb.index import SearchIndex
-from kb.search import SearchEngine
+from kb.search.index import SearchIndex
+from kb.search.engine import SearchEngine
 
 def shares(profile):
     stats = pstats.Stats(profile).stats
@@ -156,7 +156,7 @@ def folder_size(folder: Path) -> int:
 
 
 def measure(claims: int, work: Path, runs: int, repeat: int, startup_only: bool) -> dict:
-    from kb.synth import generate
+    from devtools.synth import generate
 
     kb_root = work / f"kb-{claims}"
     cache = work / f"cache-{claims}"
@@ -198,17 +198,17 @@ def alternate(commands: dict[str, list[str]], env: dict[str, str], runs: int) ->
     return {name: statistics.median(values) * 1000 for name, values in times.items()}
 
 
-#: `chipkb search --kb KB bandwidth` in steps, as kb.cli and kb.commands.search run them; each
+#: `chipkb search --kb KB bandwidth` in steps, as kb.cli.main and kb.cli.search run them; each
 #: step's script is the ones before it plus its own line.  Each ends as `chipkb` does (gc.freeze).
 STEPS = {
-    "the command line parsed (kb.cli, argparse, kb.commands.search)": (
-        "import gc, sys\nfrom kb.cli import build_parser\n"
+    "the command line parsed (kb.cli.main, argparse, kb.cli.search)": (
+        "import gc, sys\nfrom kb.cli.main import build_parser\n"
         "args = build_parser(only='search').parse_args(['search', '--kb', sys.argv[1], 'bandwidth'])\n"
         "gc.set_threshold(100_000, *gc.get_threshold()[1:])"
     ),
     "... and `import whoosh.index, whoosh.qparser`": "import whoosh.index, whoosh.qparser",
-    "... and chipkb's search modules (kb.search, kb.index, kb.analysis, kb.documents)": (
-        "from kb.search import SearchEngine"
+    "... and chipkb's search modules (kb.search.engine, kb.search.index, kb.search.analysis, kb.search.documents)": (
+        "from kb.search.engine import SearchEngine"
     ),
     "... and the index opened (whoosh's codec and searching modules, the segment)": (
         "engine = SearchEngine.open(sys.argv[1], searches_once=True)"

@@ -1,5 +1,5 @@
-"""`python -m kb` is the `chipkb` command."""
+"""`python -m kb` is the `chipkb` command line without the app (which `kb` never imports)."""
 
-from kb.cli import entry_point
+from kb.cli.main import entry_point
 
 entry_point()

@@ -23,7 +23,7 @@ async def ready(pilot: Pilot, search: bool = False, timeout: float = 60.0) -> Ch
     app: ChipKBApp = pilot.app  # type: ignore[assignment]
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while app.kb is None or (search and app.engine is None):
+    while app.session.kb is None or (search and app.session.engine is None):
         assert loop.time() < deadline, "the app did not get ready in time"
         await pilot.pause(0.02)
     await pilot.pause()

@@ -12,8 +12,8 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
-from kb.figures import FIGURES
-from kb.schema import CHIP_KINDS, CLAIM_KINDS, VENDOR_KINDS
+from kb.store.figures import FIGURES
+from kb.store.schema import CHIP_KINDS, CLAIM_KINDS, VENDOR_KINDS
 
 # Text as a hand-edited KB may hold it: any Unicode a YAML file can carry, with CJK and control
 # characters made likely rather than merely possible.  Left out: surrogates and the BOM, which YAML

@@ -12,7 +12,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from kb.knowledge import KnowledgeBase, load_kb
+from kb.store.knowledge import KnowledgeBase, load_kb
 from tests.conftest import write_kb
 
 # The chips, sources and numbers are made up for the tests; they are not facts about real chips.

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from whoosh.analysis import Token
 
-from kb import index, load
-from kb.analysis import ChipTokenizer, raw_tokens, stem_word
+from kb.search.analysis import ChipTokenizer, raw_tokens, stem_word
 
 
 def terms(text: str, *, stem: bool = True, unigrams: str = "none") -> list[str]:
@@ -81,7 +80,3 @@ def test_a_whole_term_query_is_normalised_but_never_split_or_stemmed() -> None:
 def test_tokenizers_compare_by_stemming_so_whoosh_can_tell_fields_apart() -> None:
     assert ChipTokenizer(stem=True) == ChipTokenizer(stem=True)
     assert ChipTokenizer(stem=True) != ChipTokenizer(stem=False)
-
-
-def test_the_index_reads_the_same_files_as_the_loader() -> None:
-    assert index.KB_SUFFIXES == load.KB_SUFFIXES

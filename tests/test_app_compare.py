@@ -112,13 +112,13 @@ async def test_chips_are_added_and_removed_and_marks_follow() -> None:
         await pilot.pause()
         assert app.screen is screen
         assert screen.chip_ids == ["acme-t1", "blue-x5"]
-        assert app.marked == ["acme-t1", "blue-x5"]
+        assert app.session.marked == ["acme-t1", "blue-x5"]
         table = screen.query_one("#compare-table")
         table.cursor_coordinate = Coordinate(0, 1)
         await pilot.press("x")
         assert screen.chip_ids == ["blue-x5"]
         assert [str(c.label) for c in table.ordered_columns] == ["Figure", "Blue X5 [beta]"]
-        assert app.marked == ["blue-x5"]
+        assert app.session.marked == ["blue-x5"]
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
         assert "marked: Blue X5 [beta]" in app.screen.query_one("#status").content.plain
@@ -153,7 +153,7 @@ async def test_c_without_marks_compares_the_chip_in_view_and_e_exports(tmp_path)
         await pilot.press("e")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        from kb.notes import comparison_path
+        from kb.notes.render import comparison_path
 
         written = [p.relative_to(tmp_path / "notes").as_posix() for p in app.last_export.written]
         assert written == [comparison_path(["acme-t2"])]

@@ -11,7 +11,7 @@ from app_pilot import SIZE, make_app, ready
 from rich.console import Console
 from textual.command import CommandPalette
 
-from kb.notes import note_path
+from kb.notes.render import note_path
 from tui.screens.folder_dialog import FolderDialog
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
@@ -123,7 +123,7 @@ async def test_e_exports_the_entity_in_view_into_the_remembered_folder(tmp_path)
         await pilot.press("e")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        note = tmp_path / "vault" / note_path(app.kb.get("acme-t1"))
+        note = tmp_path / "vault" / note_path(app.session.kb.get("acme-t1"))
         assert note in app.last_export.written
         assert "Acme T1" in note.read_text(encoding="utf-8")
         assert any(f"wrote {note}" in message for message in shown)

@@ -7,20 +7,20 @@ import os
 from app_pilot import APP_KB, SIZE, make_app, ready
 from conftest import write_kb
 
-from kb.knowledge import load_kb
+from kb.store.knowledge import load_kb
+from kb.store.scan import scan_kb
 from tui import kb_cache
-from tui.watch import kb_snapshot
 
 FILES = {"v.yaml": "vendors:\n  - id: acme\n    name: Acme\n    kind: hyperscaler\n"}
 
 
 def test_a_stored_kb_comes_back_while_nothing_changed(tmp_path) -> None:
     root = write_kb(tmp_path / "kb", FILES)
-    snapshot = kb_snapshot(root)
+    snapshot = scan_kb(root).snapshot()
     assert kb_cache.cached(root, snapshot) is None
     knowledge = load_kb(root)
     kb_cache.store(root, snapshot, knowledge)
-    again = kb_cache.cached(root, kb_snapshot(root))
+    again = kb_cache.cached(root, scan_kb(root).snapshot())
     assert again is not None and again is not knowledge
     assert again.entities.keys() == knowledge.entities.keys()
     assert again.get("acme").name == "Acme" and again.problems == knowledge.problems
@@ -28,21 +28,21 @@ def test_a_stored_kb_comes_back_while_nothing_changed(tmp_path) -> None:
 
 def test_a_changed_file_or_folder_or_damaged_copy_is_refused(tmp_path, monkeypatch) -> None:
     root = write_kb(tmp_path / "kb", FILES)
-    snapshot = kb_snapshot(root)
+    snapshot = scan_kb(root).snapshot()
     kb_cache.store(root, snapshot, load_kb(root))
     write_kb(root, {"v.yaml": FILES["v.yaml"].replace("Acme", "Acme Corp")})
-    assert kb_cache.cached(root, kb_snapshot(root)) is None
-    kb_cache.store(root, kb_snapshot(root), load_kb(root))
-    assert kb_cache.cached(root, kb_snapshot(root)) is not None
+    assert kb_cache.cached(root, scan_kb(root).snapshot()) is None
+    kb_cache.store(root, scan_kb(root).snapshot(), load_kb(root))
+    assert kb_cache.cached(root, scan_kb(root).snapshot()) is not None
     monkeypatch.chdir(tmp_path)  # problem paths are relative to the folder the app runs in
-    assert kb_cache.cached(root, kb_snapshot(root)) is None
+    assert kb_cache.cached(root, scan_kb(root).snapshot()) is None
     monkeypatch.setenv("CHIPKB_MAX_DEPTH", "7")
-    assert kb_cache.cached(root, kb_snapshot(root)) is None
+    assert kb_cache.cached(root, scan_kb(root).snapshot()) is None
     monkeypatch.delenv("CHIPKB_MAX_DEPTH")
     monkeypatch.chdir(os.path.dirname(__file__))
-    kb_cache.store(root, kb_snapshot(root), load_kb(root))
+    kb_cache.store(root, scan_kb(root).snapshot(), load_kb(root))
     kb_cache.cache_file(root).write_bytes(b"\x80\x05not a pickle")
-    assert kb_cache.cached(root, kb_snapshot(root)) is None
+    assert kb_cache.cached(root, scan_kb(root).snapshot()) is None
 
 
 async def test_the_second_start_uses_the_copy() -> None:
@@ -50,9 +50,9 @@ async def test_the_second_start_uses_the_copy() -> None:
     async with first.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await first.workers.wait_for_complete()
-    assert kb_cache.cached(APP_KB, kb_snapshot(APP_KB)) is not None
+    assert kb_cache.cached(APP_KB, scan_kb(APP_KB).snapshot()) is not None
     second = make_app(APP_KB)
     async with second.run_test(size=SIZE) as pilot:
         await ready(pilot)
         assert not [w for w in second.workers if w.group == "load"]  # no loading worker was needed
-        assert second.kb.entities.keys() == first.kb.entities.keys()
+        assert second.session.kb.entities.keys() == first.session.kb.entities.keys()

@@ -31,7 +31,7 @@ async def test_markup_and_escapes_show_literally(tmp_path) -> None:
     app = make_app(root)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        assert not app.kb.errors, app.kb.problems
+        assert not app.session.kb.errors, app.session.kb.problems
         screen = app.screen
         tree = screen.query_one(KBTree)
         tree.reveal("evil")
@@ -81,7 +81,7 @@ def test_palette_shows_a_hostile_name_literally() -> None:
 
 
 def test_problem_lines_of_a_huge_one_line_file_are_bounded(tmp_path) -> None:
-    from kb.model import Problem
+    from kb.store.model import Problem
     from tui.widgets.problems import MAX_LINE_CHARS, offending_lines
 
     huge = tmp_path / "big.yaml"
@@ -89,13 +89,3 @@ def test_problem_lines_of_a_huge_one_line_file_are_bounded(tmp_path) -> None:
         handle.write(b"x" * (50 * 1024 * 1024))
     shown = offending_lines(Problem(str(huge), 1, 1, "file is too big"))
     assert len(shown.plain) < MAX_LINE_CHARS + 200
-
-
-def test_the_app_writes_figures_with_the_digits_of_every_other_view() -> None:
-    from kb.compare import format_value
-    from tui.kbtext import figure
-
-    for value in (1234567.0, 1299.0, 47.5, 0.0123, 2.9):
-        assert figure(value) == format_value(value)
-    assert figure(1234567.0) == "1234567"
-    assert figure(None) == ""

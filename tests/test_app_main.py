@@ -138,7 +138,7 @@ async def test_excerpt_pane_highlights_the_excerpt_inside_its_paragraph() -> Non
         assert pane.claim_id == "x5-inference"
         assert pane.passage is not None
         s, e = pane.passage.span
-        assert pane.passage.text[s:e] == app.kb.get(pane.claim_id).excerpt
+        assert pane.passage.text[s:e] == app.session.kb.get(pane.claim_id).excerpt
 
 
 async def test_excerpt_highlight_is_styled_on_exactly_the_excerpt() -> None:
@@ -160,7 +160,7 @@ async def test_space_marks_chips_in_tree_and_links() -> None:
         assert tree.reveal("acme-t2")
         tree.focus()
         await pilot.press("space")
-        assert app.marked == ["acme-t2"]
+        assert app.session.marked == ["acme-t2"]
         assert tree.cursor_node.label.plain.startswith("● ")
         app.screen.open_entity("t2-four-times")
         await pilot.pause()
@@ -168,18 +168,18 @@ async def test_space_marks_chips_in_tree_and_links() -> None:
         assert [link.target for link in links.links if link.target][:2] == ["acme-t2", "acme-t1"]
         links.highlighted = 2  # acme-t1 (after the "About" heading and acme-t2)
         await pilot.press("space")
-        assert app.marked == ["acme-t2", "acme-t1"]
+        assert app.session.marked == ["acme-t2", "acme-t1"]
         await pilot.press("space")
-        assert app.marked == ["acme-t2"]
+        assert app.session.marked == ["acme-t2"]
         # and on the figures of the chip in view
         app.screen.open_entity("blue-x5")
         await pilot.pause()
         app.screen.query_one(SpecTable).focus()
         await pilot.press("space")
-        assert app.marked == ["acme-t2", "blue-x5"]
+        assert app.session.marked == ["acme-t2", "blue-x5"]
         assert "● marked" in app.screen.query_one("#entity-header").content.plain
         await pilot.press("space")
-        assert app.marked == ["acme-t2"]
+        assert app.session.marked == ["acme-t2"]
         assert "marked: Acme T2" in app.screen.query_one("#status").content.plain
 
 
@@ -205,7 +205,7 @@ async def test_bundled_kb_opens() -> None:
     app = make_app(bundled_kb())
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        assert app.kb is not None and app.kb.claims
+        assert app.session.kb is not None and app.session.kb.claims
         assert app.screen.query_one(KBTree).root.children
 
 
@@ -255,7 +255,7 @@ async def test_a_long_links_section_shows_a_page_then_more_on_enter(tmp_path) ->
         assert links.highlighted == more and links.links[more].target == claims[LINK_PAGE].target
         assert [link.label.plain for link in links.links if link.more] == ["… 50 more (Enter shows them)"]
         shown = [link.target for link in links.links if link.target.startswith("claim-")]
-        assert shown == [c.id for c in app.kb.claims_about("chip-0")][: 2 * LINK_PAGE]
+        assert shown == [c.id for c in app.session.kb.claims_about("chip-0")][: 2 * LINK_PAGE]
 
 
 def test_exit_when_ready_quits_cleanly_once_the_kb_shows(tmp_path) -> None:
@@ -276,7 +276,7 @@ def test_exit_when_ready_quits_cleanly_once_the_kb_shows(tmp_path) -> None:
         app = ChipKBApp(root, exit_when_ready=True)
         app.run(headless=True, size=SIZE)
         assert app.return_code == 0
-        assert app.kb is not None and app.kb.problems and not app.kb.errors
+        assert app.session.kb is not None and app.session.kb.problems and not app.session.kb.errors
 
 
 async def test_showing_a_chip_never_leaves_another_claims_excerpt() -> None:

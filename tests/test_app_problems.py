@@ -27,11 +27,11 @@ async def test_broken_kb_opens_with_problems_panel(tmp_path) -> None:
         await ready(pilot)
         screen = app.screen
         assert isinstance(screen, MainScreen)
-        assert app.kb is not None and app.kb.errors
+        assert app.session.kb is not None and app.session.kb.errors
         panel = screen.query_one(ProblemsPanel)
         assert panel.display
         listed = [str(panel.get_option_at_index(i).prompt) for i in range(panel.option_count)]
-        assert listed == [str(p) for p in app.kb.problems]
+        assert listed == [str(p) for p in app.session.kb.problems]
         assert any("chips.yaml:" in line and "unknown vendor 'nobody'" in line for line in listed)
         assert any(line.startswith(str(root / "broken.yaml")) for line in listed)
         # the valid entities still show
@@ -40,13 +40,13 @@ async def test_broken_kb_opens_with_problems_panel(tmp_path) -> None:
         await pilot.pause()
         # choosing a problem shows its lines, the offending one marked
         panel.focus()
-        index = next(i for i, p in enumerate(app.kb.problems) if "nobody" in p.message)
+        index = next(i for i, p in enumerate(app.session.kb.problems) if "nobody" in p.message)
         panel.highlighted = index
         await pilot.pause()
         view = screen.query_one(ProblemView)
-        assert view.problem == app.kb.problems[index]
+        assert view.problem == app.session.kb.problems[index]
         shown = view.content.plain
-        problem = app.kb.problems[index]
+        problem = app.session.kb.problems[index]
         assert f"{problem.line} > " in shown
         assert "vendor: nobody" in shown.splitlines()[2 + problem.line - max(1, problem.line - 3)]
         assert screen.query_one("#centre").current == "problem-scroll"
@@ -68,10 +68,10 @@ async def test_warnings_alone_do_not_open_the_panel(tmp_path) -> None:
     app = make_app(root)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        assert app.kb.problems and not app.kb.errors
+        assert app.session.kb.problems and not app.session.kb.errors
         panel = app.screen.query_one(ProblemsPanel)
-        assert not panel.display and panel.problems == app.kb.problems
+        assert not panel.display and panel.problems == app.session.kb.problems
         assert "0 errors, 1 warnings (p)" in app.screen.query_one("#status").content.plain
         await pilot.press("p")
         assert panel.display and panel.has_focus
-        assert panel.problems == app.kb.problems
+        assert panel.problems == app.session.kb.problems

@@ -19,7 +19,7 @@ FILES = {
 
 async def wait_for_reload(pilot, old) -> None:
     for _ in range(300):
-        if pilot.app.kb is not old:
+        if pilot.app.session.kb is not old:
             await pilot.pause()
             return
         await pilot.pause(0.02)
@@ -36,25 +36,25 @@ async def test_changed_files_are_reloaded_keeping_the_selection(tmp_path) -> Non
         tree.reveal("one")
         await pilot.pause()
         assert screen.query_one(EntityView).entity_id == "one"
-        old = app.kb
+        old = app.session.kb
         write_kb(
             root,
             {"chips.yaml": FILES["chips.yaml"] + "  - id: two\n    name: Chip Two\n    vendor: acme\n    kind: cpu\n"},
         )
         app.check_for_changes()
         await wait_for_reload(pilot, old)
-        assert app.kb.get("two") is not None
+        assert app.session.kb.get("two") is not None
         assert screen.query_one(EntityView).entity_id == "one"
         assert tree.cursor_node.data == "one"
         assert [n.data for n in tree.cursor_node.parent.children] == ["one", "two"]
         # a file broken while the app is open: the problem shows, the rest of the KB stays
-        old = app.kb
+        old = app.session.kb
         write_kb(root, {"vendors.yaml": "vendors:\n  - id: acme\n    name: [Acme\n"})
         app.check_for_changes()
         await wait_for_reload(pilot, old)
         panel = screen.query_one(ProblemsPanel)
-        assert panel.display and panel.problems == app.kb.problems
-        assert any("vendors.yaml" in p.path for p in app.kb.errors)
+        assert panel.display and panel.problems == app.session.kb.problems
+        assert any("vendors.yaml" in p.path for p in app.session.kb.errors)
 
 
 async def test_unchanged_files_are_not_reloaded(tmp_path) -> None:
@@ -62,11 +62,11 @@ async def test_unchanged_files_are_not_reloaded(tmp_path) -> None:
     app = make_app(root)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        old = app.kb
+        old = app.session.kb
         app.check_for_changes()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.kb is old
+        assert app.session.kb is old
 
 
 async def test_the_app_polls_on_its_own(tmp_path) -> None:
@@ -74,11 +74,11 @@ async def test_the_app_polls_on_its_own(tmp_path) -> None:
     app = make_app(root, poll_seconds=0.1)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        old = app.kb
+        old = app.session.kb
         await asyncio.sleep(0.05)
         write_kb(root, {"extra.yaml": "vendors:\n  - id: other\n    name: Other\n    kind: other\n"})
         await wait_for_reload(pilot, old)
-        assert app.kb.get("other") is not None
+        assert app.session.kb.get("other") is not None
 
 
 async def test_open_compare_and_reader_screens_follow_a_reload(tmp_path) -> None:
@@ -103,7 +103,7 @@ async def test_open_compare_and_reader_screens_follow_a_reload(tmp_path) -> None
         compare = app.screen
         assert isinstance(compare, CompareScreen)
         assert [str(c) for c in compare.query_one("#compare-table").get_row_at(0)] == ["TDP (W)", "300"]
-        old = app.kb
+        old = app.session.kb
         write_kb(root, {"chips.yaml": chips + spec % 350})
         app.check_for_changes()
         await wait_for_reload(pilot, old)
@@ -113,7 +113,7 @@ async def test_open_compare_and_reader_screens_follow_a_reload(tmp_path) -> None
         await pilot.pause()
         reader = app.screen
         assert isinstance(reader, ReaderScreen) and [a.claim_id for a in reader.anchors] == ["c1"]
-        old = app.kb
+        old = app.session.kb
         second = claims.replace("claims:\n", "").replace("c1", "c2").replace("First", "Second")
         write_kb(root, {"c.yaml": claims + second})
         app.check_for_changes()

@@ -50,7 +50,8 @@ async def type_query(pilot, text: str) -> None:
 async def wait_for_results(pilot, query: str) -> MainScreen:
     screen: MainScreen = pilot.app.screen
     for _ in range(300):
-        if screen.results is not None and screen.results_for == query:
+        pane = screen.search_pane()
+        if pane.results is not None and pane.results_for == query:
             await pilot.pause()
             return screen
         await pilot.pause(0.02)
@@ -65,7 +66,7 @@ async def test_japanese_query_shows_ranked_highlighted_results_in_place_of_the_t
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, search=True)
-        app.engine = RecordingEngine(app.engine)
+        app.session.engine = RecordingEngine(app.session.engine)
         await type_query(pilot, "推論")
         screen = await wait_for_results(pilot, "推論")
         assert screen.query_one("#nav").current == "results-box"
@@ -76,10 +77,10 @@ async def test_japanese_query_shows_ranked_highlighted_results_in_place_of_the_t
         assert scores == sorted(scores, reverse=True)
         for index in range(results.option_count):
             assert "推論" in highlighted_words(results.get_option_at_index(index).prompt)
-        assert f"{screen.results.total} results" in screen.query_one("#results-summary").content.plain
+        assert f"{screen.search_pane().results.total} results" in screen.query_one("#results-summary").content.plain
         # typed fast, searched once, and never on the UI thread
-        assert [query for query, _ in app.engine.calls] == ["推論"]
-        assert all(thread != threading.main_thread().name for _, thread in app.engine.calls)
+        assert [query for query, _ in app.session.engine.calls] == ["推論"]
+        assert all(thread != threading.main_thread().name for _, thread in app.session.engine.calls)
 
 
 async def test_enter_opens_the_best_hit_and_escape_returns_to_the_tree() -> None:
@@ -105,7 +106,7 @@ async def test_enter_opens_the_best_hit_and_escape_returns_to_the_tree() -> None
         chip_row = next(i for i, hit in enumerate(results.hits) if hit.type == "chip")
         results.highlighted = chip_row
         await pilot.press("space")
-        assert app.marked == [results.hits[chip_row].id]
+        assert app.session.marked == [results.hits[chip_row].id]
         assert results.get_option_at_index(chip_row).prompt.plain.startswith("● ")
 
 
@@ -120,10 +121,10 @@ async def test_a_query_mistake_is_one_line_and_clearing_the_box_shows_the_tree()
             if summary and "kind" in summary.plain:
                 break
             await pilot.pause(0.02)
-        from kb.search import QueryError
+        from kb.search.query import QueryError
 
         try:
-            app.engine.search("kind:nonsense")
+            app.session.engine.search("kind:nonsense")
         except QueryError as error:
             expected = str(error)
         assert screen.query_one("#results-summary").content.plain == expected
@@ -158,11 +159,11 @@ async def test_search_waits_for_the_index_then_runs() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, search=True)
-        engine, app.engine = app.engine, None
+        engine, app.session.engine = app.session.engine, None
         await type_query(pilot, "acme")
         await pilot.pause(0.3)
         assert "Preparing the search index" in app.screen.query_one("#results-summary").content.plain
-        app._index_ready(engine)
+        app.session.set_engine(engine)
         screen = await wait_for_results(pilot, "acme")
         assert screen.query_one(SearchResults).hits
 
@@ -183,12 +184,12 @@ async def test_keys_typed_right_after_slash_land_in_the_box() -> None:
 
 
 async def test_an_index_that_cannot_open_is_said_in_place_of_the_results(tmp_path, monkeypatch) -> None:
-    import kb.search
+    import kb.search.engine
 
     def refuse(*args, **kwargs):
         raise OSError("the cache folder is read-only")
 
-    monkeypatch.setattr(kb.search.SearchEngine, "open", refuse)
+    monkeypatch.setattr(kb.search.engine.SearchEngine, "open", refuse)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)

@@ -8,10 +8,10 @@ import re
 
 import pytest
 
-from kb import schema
-from kb.figures import FIGURES, unit_error
-from kb.knowledge import KnowledgeBase, load_kb
-from kb.model import Chip, Claim, Source, Vendor
+from kb.store import schema
+from kb.store.figures import FIGURES, unit_error
+from kb.store.knowledge import KnowledgeBase, load_kb
+from kb.store.model import Chip, Claim, Source, Vendor
 from tests.conftest import BUNDLED_KB
 
 SEED_SOURCE = "allforces-aws-ai-chip-strategy"
@@ -248,7 +248,7 @@ def test_own_claims_are_single_sentences_about_known_subjects(bundled: Knowledge
 def test_the_evidence_against_a_claim_is_not_itself_contested() -> None:
     """AWS's own Trainium figures contradict the article's Trn1-vs-A100 claim: the article's claim
     is contested, the documentation that contradicts it is not."""
-    from kb.knowledge import load_kb
+    from kb.store.knowledge import load_kb
 
     kb = load_kb(BUNDLED_KB)
     assert kb.status("seed-trn1-matches-a100-lower-cost") == "contested"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import kb
-from kb.cli import main
+from tui.command import main
 
 
 def test_no_arguments_opens_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -33,8 +33,8 @@ def test_a_subcommand_imports_only_its_own_module() -> None:
     import sys
 
     code = (
-        "import sys; from kb.cli import build_parser, COMMANDS; build_parser(only='search');"
+        "import sys; from kb.cli.main import build_parser, COMMANDS; build_parser(only='search');"
         "print(sorted(m for name, (m, _) in COMMANDS.items() if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "['kb.commands.search']"
+    assert result.stdout.strip() == "['kb.cli.search']"

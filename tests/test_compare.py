@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from kb.cli import main
-from kb.compare import Comparison, Row, compare, format_value
-from kb.figures import GIB_IN_GB
-from kb.knowledge import load_kb
-from kb.notes import comparison_note
+from kb.cli.main import main
+from kb.notes.render import comparison_note
+from kb.store.figures import GIB_IN_GB, format_number
+from kb.store.knowledge import load_kb
+from kb.views.compare import Comparison, Row, compare
 from tests.conftest import write_kb
 
 # A synthetic KB: the chips and numbers are made up for the tests, not facts about real chips.
@@ -211,8 +211,8 @@ def test_duplicate_ids_give_one_column(kb) -> None:
         (-0.5, "-0.5"),
     ],
 )
-def test_format_value(value: float, text: str) -> None:
-    assert format_value(value) == text
+def test_format_number(value: float, text: str) -> None:
+    assert format_number(value) == text
 
 
 # --- chipkb compare -----------------------------------------------------------------------------------
@@ -264,7 +264,7 @@ def test_compare_out_writes_the_note_and_keeps_a_hand_edited_one(kb_dir: Path, t
 @pytest.mark.parametrize(
     ("ids", "code", "message"),
     [
-        (["alpha", "alpah"], 1, "chipkb: no chip with id 'alpah'; did you mean alpha?\n"),
+        (["alpha", "alpah"], 1, "chipkb: no chip with id 'alpah' (did you mean 'alpha'?)\n"),
         (["alpha", "acme"], 1, "chipkb: 'acme' is a vendor, not a chip\n"),
         (["alpha"], 2, "chipkb: error: give at least two different chip ids to compare\n"),
         (["alpha", "alpha"], 2, "chipkb: error: give at least two different chip ids to compare\n"),

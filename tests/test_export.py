@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from kb.cli import main
-from kb.export import MANIFEST, ExportError, export_comparison, export_comparison_into, export_notes, write_notes
-from kb.knowledge import KnowledgeBase, load_kb
-from kb.model import Chip, Location, Vendor
+from kb.cli.main import main
+from kb.notes.export import MANIFEST, ExportError, export_comparison, export_comparison_into, export_notes, write_notes
+from kb.store.knowledge import KnowledgeBase, load_kb
+from kb.store.model import Chip, Location, Vendor
 from tests.conftest import BUNDLED_KB, write_kb
 from tests.markdown_vault import (
     ESC,
@@ -337,7 +337,7 @@ def test_export_command_exit_codes(tmp_path: Path, capsys) -> None:
     assert main(["export", "--kb", kb_dir]) == 2
     assert "the following arguments are required: --out" in capsys.readouterr().err
     assert main(["export", "alpah", "--kb", kb_dir, "--out", str(out)]) == 1
-    assert capsys.readouterr().err == "chipkb: no entity with id 'alpah'; did you mean alpha, alpha-slow, alpha-fast?\n"
+    assert capsys.readouterr().err == "chipkb: no entity with id 'alpah' (did you mean 'alpha'?)\n"
     assert not out.exists()
     assert main(["export", "alpha", "beta", "--kb", kb_dir, "--out", str(out)]) == 0
     assert capsys.readouterr().out == f"3 written, 0 unchanged, 0 kept in {out}\n"
@@ -358,8 +358,8 @@ def test_export_of_a_kb_with_errors_warns_and_exports_what_loaded(tmp_path: Path
 def test_a_kb_inside_the_vault_is_never_written_to(tmp_path: Path) -> None:
     import shutil
 
-    from kb.export import ExportError, export_notes
-    from kb.knowledge import load_kb
+    from kb.notes.export import ExportError, export_notes
+    from kb.store.knowledge import load_kb
     from tests.conftest import FIXTURES
 
     vault = tmp_path / "vault"

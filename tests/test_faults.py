@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.synth import main as synth_main
+from devtools.synth import main as synth_main
 
 KILL_DELAYS = (0.2, 0.5, 0.9, 1.4)
 
@@ -149,8 +149,8 @@ def test_a_full_disk_during_export_is_one_line_and_no_partial_files(synthetic_kb
 
 
 def test_an_export_sweeps_up_the_temporary_file_a_killed_export_left(tmp_path: Path) -> None:
-    from kb.export import export_notes
-    from kb.knowledge import load_kb
+    from kb.notes.export import export_notes
+    from kb.store.knowledge import load_kb
     from tests.conftest import FIXTURES
 
     kb = load_kb(FIXTURES / "mini_kb")

@@ -17,7 +17,7 @@ from app_pilot import ready
 from test_hostile_validate import EXPECTED, materialise
 from textual.widgets import Tree
 
-from kb.knowledge import load_kb
+from kb.store.knowledge import load_kb
 from tui.app import ChipKBApp
 from tui.widgets.problems import ProblemsPanel
 
@@ -25,7 +25,7 @@ CASES = sorted(EXPECTED)
 
 
 def chipkb(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kb", *argv], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "tui", *argv], cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
 def assert_clean_output(result: subprocess.CompletedProcess[str]) -> None:
@@ -71,7 +71,7 @@ async def test_app_opens_with_the_problems_listed(case: str, tmp_path: Path, mon
             panel = app.screen.query_one(ProblemsPanel)
             assert [str(p) for p in panel.problems] == expected
             assert panel.display
-        assert "good-vendor" in app.kb.entities
+        assert "good-vendor" in app.session.kb.entities
         tree = app.screen.query_one(Tree)
         assert "Vendors" in str(tree.root.children[0].label)
 
@@ -174,7 +174,7 @@ async def test_generated_cases_through_search_export_and_the_app(
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         assert [str(p) for p in app.screen.query_one(ProblemsPanel).problems] == expected
-        assert set(app.kb.entities) == {"good-vendor"}
+        assert set(app.session.kb.entities) == {"good-vendor"}
 
 
 @pytest.mark.parametrize("command", [["search", "x"], ["export", "--out", "vault"], ["tui"], ["validate"]])

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-import kb.yamlread
-from kb.cli import main
-from kb.knowledge import load_kb
+import kb.store.yamlread
+from kb.cli.main import main
+from kb.store.knowledge import load_kb
 from tests.conftest import FIXTURES
 
 HOSTILE = FIXTURES / "hostile"
@@ -145,7 +145,7 @@ def materialise(case: str, into: Path) -> Path:
 def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run each case with libyaml's safe loader and with PyYAML's pure-Python safe loader."""
     if request.param == "pure-python":
-        monkeypatch.setattr(kb.yamlread, "SafeLoader", yaml.SafeLoader)
+        monkeypatch.setattr(kb.store.yamlread, "SafeLoader", yaml.SafeLoader)
     return str(request.param)
 
 

@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 
-import kb.documents
-from kb import index as index_module
-from kb.index import SearchIndex, scan_kb
+import kb.search.documents
+from devtools.synth import generate
 from kb.locations import index_dir
-from kb.search import SearchEngine
-from kb.synth import generate
+from kb.search import index as index_module
+from kb.search.engine import SearchEngine
+from kb.search.index import SearchIndex
+from kb.store.scan import scan_kb
 from tests.conftest import REPO
 from tests.search_kb import CLAIMS, MORE_CLAIMS, make_kb
 
@@ -181,9 +182,9 @@ def test_a_build_that_parses_in_a_second_process_indexes_the_same(
 BUILD_IN_TWO_PROCESSES = """
 import sys
 from pathlib import Path
-import kb.index
-kb.index.PARALLEL_PARSE_FILES = 0
-kb.index.SearchIndex(Path(sys.argv[1])).open()
+import kb.search.index
+kb.search.index.PARALLEL_PARSE_FILES = 0
+kb.search.index.SearchIndex(Path(sys.argv[1])).open()
 """
 
 
@@ -329,7 +330,7 @@ def test_a_build_that_fails_half_way_leaves_the_old_index_in_place(
         raise RuntimeError("power cut")
 
     with monkeypatch.context() as patched:  # undoing only this patch keeps the private cache folder
-        patched.setattr(kb.documents, "documents", crash)
+        patched.setattr(kb.search.documents, "documents", crash)
         with pytest.raises(RuntimeError):
             SearchIndex(kb_root).rebuild("test")
     assert live_folder(kb_root) == old
@@ -375,8 +376,8 @@ SEARCH_IN_A_PROCESS = """
 import json
 import sys
 from pathlib import Path
-from kb.search import SearchEngine
-from kb.synth import generate
+from kb.search.engine import SearchEngine
+from devtools.synth import generate
 engine = SearchEngine.open(Path(sys.argv[1]), notice=lambda message: print("NOTICE", message))
 print(json.dumps(sorted(hit.id for hit in engine.search(sys.argv[2], limit=100).hits)))
 """

@@ -10,10 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.compare import compare
-from kb.knowledge import KnowledgeBase
-from kb.model import Chip, Claim, Location, Source, Spec, Vendor
-from kb.notes import (
+from kb.notes.render import (
     block,
     clean,
     comparison_name,
@@ -26,6 +23,9 @@ from kb.notes import (
     one_line,
     results_note,
 )
+from kb.store.knowledge import KnowledgeBase
+from kb.store.model import Chip, Claim, Location, Source, Spec, Vendor
+from kb.views.compare import compare
 from tests.markdown_vault import (
     ESC,
     HOSTILE_EXCERPT,

@@ -14,8 +14,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb.knowledge import load_kb
-from kb.validate import normalise_whitespace
+from kb.store.knowledge import load_kb
+from kb.text.passages import normalise_whitespace
 from tests.kb_strategies import GeneratedKB, mutated, valid_kbs
 
 EXAMPLES = int(os.environ.get("CHIPKB_FUZZ_EXAMPLES", "60"))
@@ -84,7 +84,7 @@ SLOW = settings(FUZZ, max_examples=max(5, EXAMPLES // 4))
 @SLOW
 @given(valid_kbs())
 def test_every_valid_entity_is_indexed_and_findable_by_its_id(generated: GeneratedKB) -> None:
-    from kb.search import SearchEngine
+    from kb.search.engine import SearchEngine
 
     with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as cache:
         os.environ["CHIPKB_CACHE_DIR"] = cache  # the autouse fixture restores it after the test
@@ -101,8 +101,8 @@ def test_every_valid_entity_is_indexed_and_findable_by_its_id(generated: Generat
 @SLOW
 @given(valid_kbs())
 def test_export_round_trips_ids_and_titles(generated: GeneratedKB) -> None:
-    from kb.export import export_notes
-    from kb.notes import note_path, one_line
+    from kb.notes.export import export_notes
+    from kb.notes.render import note_path, one_line
 
     with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as vault:
         kb = load_kb(_write(generated.files, Path(folder)))

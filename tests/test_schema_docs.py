@@ -1,4 +1,4 @@
-"""The checked-in JSON Schema and the schema reference are generated from kb/schema.py and current."""
+"""The checked-in JSON Schema and the schema reference are generated from kb/store/schema.py and current."""
 
 from __future__ import annotations
 
@@ -6,19 +6,19 @@ import json
 
 import yaml
 
-from kb import jsonschema
+from devtools import jsonschema
 from tests.conftest import FIXTURES
 
 
 def test_json_schema_file_is_current() -> None:
     assert jsonschema.SCHEMA_FILE.read_text(encoding="utf-8") == jsonschema.render(), (
-        "run: python -m kb.jsonschema --write"
+        "run: python -m devtools.jsonschema --write"
     )
 
 
 def test_schema_doc_tables_are_current() -> None:
     current = jsonschema.SCHEMA_DOC.read_text(encoding="utf-8")
-    assert current == jsonschema.render_schema_doc(current), "run: python -m kb.jsonschema --write"
+    assert current == jsonschema.render_schema_doc(current), "run: python -m devtools.jsonschema --write"
 
 
 def _validate(instance: object, schema: dict, root: dict) -> list[str]:

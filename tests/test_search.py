@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kb.search import SNIPPET_CHARS, Hit, QueryError, SearchEngine, snippet
+from kb.search.engine import Hit, SearchEngine
+from kb.search.query import QueryError
+from kb.search.snippets import SNIPPET_CHARS, snippet
 from tests.conftest import write_kb
 from tests.search_kb import make_kb
 

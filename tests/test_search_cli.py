@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.cli import main
+from kb.cli.main import main
 from kb.locations import index_dir
 from tests.conftest import REPO, write_kb
 from tests.search_kb import make_kb
@@ -154,7 +154,7 @@ def test_a_damaged_index_is_rebuilt_with_a_notice_and_the_search_answers(
 
 MODULES_AFTER_SEARCH = """
 import json, sys
-from kb.cli import main
+from kb.cli.main import main
 code = main(sys.argv[1:])
 print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
 """
@@ -164,9 +164,9 @@ def test_searching_a_fresh_index_loads_neither_the_app_nor_the_kb(kb_root: Path)
     command = [sys.executable, "-c", MODULES_AFTER_SEARCH, "search", "--kb", str(kb_root), "推論"]
     first = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
     built = json.loads(first.stderr.splitlines()[-1])
-    assert built["code"] == 0 and "kb.load" in built["modules"]  # building the index reads the KB
+    assert built["code"] == 0 and "kb.store.load" in built["modules"]  # building the index reads the KB
     fresh = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
     report = json.loads(fresh.stderr.splitlines()[-1])
     assert report["code"] == 0 and "c-vertical" in fresh.stdout
     modules = set(report["modules"])
-    assert not {"textual", "tui", "yaml", "kb.load", "kb.knowledge", "kb.validate", "rich"} & modules
+    assert not {"textual", "tui", "yaml", "kb.store.load", "kb.store.knowledge", "kb.store.validate", "rich"} & modules

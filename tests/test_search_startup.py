@@ -17,17 +17,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kb.analysis import raw_tokens, stem_word
-from kb.cli import main
+from kb.cli.main import main
 from kb.locations import APP_NAME, cache_folder
-from kb.search import Hit, SearchEngine
+from kb.search.analysis import raw_tokens, stem_word
+from kb.search.engine import Hit, SearchEngine
 from tests.conftest import REPO
 from tests.search_kb import make_kb
 
 MODULES_AFTER_SEARCH = """
 import json, sys
-from kb.cli import main
-from kb.search import Hit, SearchEngine
+from kb.cli.main import main
+from kb.search.engine import Hit, SearchEngine
 code = main(sys.argv[1:])
 print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
 """
@@ -84,7 +84,7 @@ def test_a_search_leaves_the_garbage_collector_as_it_was(tmp_path: Path, capsys:
 
 @given(st.text(alphabet=string.ascii_letters, min_size=1, max_size=20))
 def test_a_stem_starts_with_the_first_letter_of_its_word(word: str) -> None:
-    # kb.search highlights only the words whose first letter starts some stemmed query term.
+    # kb.search.engine highlights only the words whose first letter starts some stemmed query term.
     assert stem_word(word.lower())[0] == word.lower()[0]
 
 

@@ -7,10 +7,11 @@ import re
 import pytest
 import yaml
 
-from kb import schema
-from kb.knowledge import KnowledgeBase, load_kb
-from kb.model import Claim, Source
-from kb.validate import normalise_whitespace, paragraphs
+from kb.store import schema
+from kb.store.knowledge import KnowledgeBase, load_kb
+from kb.store.model import Claim, Source
+from kb.text.passages import normalise_whitespace, paragraphs
+from kb.text.slugs import is_slug
 from tests.conftest import BUNDLED_KB
 
 SOURCE_ID = "allforces-aws-ai-chip-strategy"
@@ -112,4 +113,4 @@ def test_claims_are_well_formed(source: Source, claims: list[Claim]) -> None:
         assert not INNER_SENTENCE_END.search(claim.statement), claim.id
         assert claim.subjects, claim.id
         assert claim.date == source.published, claim.id
-        assert claim.tags and all(schema.SLUG.match(tag) for tag in claim.tags), claim.id
+        assert claim.tags and all(is_slug(tag) for tag in claim.tags), claim.id

@@ -46,7 +46,7 @@ async def _searched(pilot) -> None:
     await pilot.press("slash", "推", "論")
     screen: MainScreen = pilot.app.screen
     for _ in range(300):
-        if screen.results_for == "推論":
+        if screen.search_pane().results_for == "推論":
             break
         await pilot.pause(0.02)
     await pilot.pause()
@@ -58,7 +58,7 @@ def test_search(snap_compare) -> None:
 
 async def _comparing(pilot) -> None:
     await _steady(pilot)
-    pilot.app.set_marked(["acme-t1", "acme-t2", "blue-x5"])
+    pilot.app.session.set_marked(["acme-t1", "acme-t2", "blue-x5"])
     await pilot.press("c")
     await pilot.pause()
     table = pilot.app.screen.query_one("#compare-table")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kb.knowledge import load_kb
+from kb.store.knowledge import load_kb
 from tests.conftest import BUNDLED_KB
 
 SEED_MD = "allforces-aws-ai-chip-strategy.ja.md"
@@ -63,8 +63,8 @@ def test_the_check_does_bounded_work_on_a_long_text(monkeypatch) -> None:
     """20,000 paragraphs that all start alike: difflib runs at most the budget, not n squared."""
     import difflib
 
-    from kb import validate
-    from kb.model import Location, Source
+    from kb.store import validate
+    from kb.store.model import Location, Source
 
     made: list[int] = []
     real = difflib.SequenceMatcher

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kb.knowledge import load_kb
-from kb.model import Claim, Source
-from kb.synth import generate, main
+from devtools.synth import generate, main
+from kb.store.knowledge import load_kb
+from kb.store.model import Claim, Source
 
 
 def files_of(root: Path) -> dict[str, bytes]:

@@ -90,7 +90,7 @@ def test_a_first_start_builds_a_large_index_inside_the_app(tmp_path) -> None:
     inside the running app (where Textual stands in for stderr), that must still work."""
     kb = tmp_path / "kb"
     subprocess.run(
-        [sys.executable, "-m", "kb.synth", "--claims", "2000", "--out", str(kb)],
+        [sys.executable, "-m", "devtools.synth", "--claims", "2000", "--out", str(kb)],
         check=True,
         capture_output=True,
         timeout=120,

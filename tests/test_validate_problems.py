@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.cli import main
-from kb.knowledge import load_kb
+from kb.cli.main import main
+from kb.store.knowledge import load_kb
 from tests.conftest import FIXTURES
 
 PROBLEMS = FIXTURES / "problems"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -14,18 +13,26 @@ from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
-from kb.knowledge import KnowledgeBase, load_kb
-from kb.model import Chip, Claim, Source
+from kb.store.knowledge import KnowledgeBase, load_kb
+from kb.store.model import Claim, Source
+from kb.store.scan import Snapshot, scan_kb
 from tui import kb_cache
+from tui.messages import ChooseExportFolder, CompareChips, ExportNotes, OpenEntity, ReadSource
 from tui.palette import EntityCommands
 from tui.screens.main import MainScreen
+from tui.session import Session
 from tui.settings import Settings
-from tui.watch import Snapshot, kb_snapshot
 
 POLL_SECONDS = 2.0
 
 
 class ChipKBApp(App[int]):
+    """Loads and watches the KB, opens the search index, and moves between screens.
+
+    What the screens share lives in `self.session`; the app changes it and the session publishes
+    each change as a signal the screens subscribe to. Screens ask for navigation with messages.
+    """
+
     CSS_PATH = "app.tcss"
     TITLE = "chipkb"
     COMMANDS = App.COMMANDS | {EntityCommands}
@@ -37,21 +44,15 @@ class ChipKBApp(App[int]):
     def __init__(self, kb_root: Path, *, poll_seconds: float = POLL_SECONDS, exit_when_ready: bool = False) -> None:
         super().__init__()
         self.kb_root = kb_root
-        self.kb: KnowledgeBase | None = None
-        self.engine: Any = None
-        #: whoosh searchers are not meant for two threads at once: searches and refreshes take turns.
-        self.engine_lock = threading.Lock()
+        self.session = Session(self)
         self.last_export: Any = None
-        #: Why the search index could not be opened, if it could not.
-        self.index_error = ""
-        self.marked: list[str] = []
         self.settings = Settings.load()
         self.poll_seconds = poll_seconds
         self.exit_when_ready = exit_when_ready
         self._snapshot: Snapshot = {}
 
     def get_default_screen(self) -> MainScreen:
-        return MainScreen()
+        return MainScreen(self.session)
 
     @property
     def main(self) -> MainScreen:
@@ -63,6 +64,7 @@ class ChipKBApp(App[int]):
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self._start_loading()
 
     def _remember_theme(self, theme: Any) -> None:
         if self.settings.theme != theme.name:
@@ -71,11 +73,10 @@ class ChipKBApp(App[int]):
 
     # --- loading and watching -------------------------------------------------------------------
 
-    def start_loading(self) -> None:
-        """Called by the main screen once it is mounted.  A KB seen before and unchanged comes from
-        the cache at once, so the first paint shows it; otherwise it loads in a worker while the
-        screen says so."""
-        snapshot = kb_snapshot(self.kb_root)
+    def _start_loading(self) -> None:
+        """A KB seen before and unchanged comes from the cache at once, so the first paint shows
+        it; otherwise it loads in a worker while the screen says so."""
+        snapshot = scan_kb(self.kb_root).snapshot()
         knowledge = kb_cache.cached(self.kb_root, snapshot)
         if knowledge is None:
             self._load()
@@ -84,21 +85,16 @@ class ChipKBApp(App[int]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self, reloaded: bool = False) -> None:
-        snapshot = kb_snapshot(self.kb_root)
+        snapshot = scan_kb(self.kb_root).snapshot()
         knowledge = load_kb(self.kb_root)
         kb_cache.store(self.kb_root, snapshot, knowledge)
         self.call_from_thread(self._loaded, knowledge, snapshot, reloaded)
 
     def _loaded(self, kb: KnowledgeBase, snapshot: Snapshot, reloaded: bool) -> None:
-        self.kb = kb
         self._snapshot = snapshot
-        self.marked = [m for m in self.marked if isinstance(kb.get(m), Chip)]
-        self.main.kb_loaded(kb, reloaded)
-        for screen in self.screen_stack[1:]:
-            if hasattr(screen, "kb_loaded"):
-                screen.kb_loaded(kb)
+        self.session.set_kb(kb, reloaded)
         if reloaded:
-            if self.engine is not None:
+            if self.session.engine is not None:
                 self._refresh_index()
             return
         if self.exit_when_ready:
@@ -114,12 +110,12 @@ class ChipKBApp(App[int]):
 
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def _check(self) -> None:
-        if kb_snapshot(self.kb_root) != self._snapshot:
+        if scan_kb(self.kb_root).snapshot() != self._snapshot:
             self.call_from_thread(self._load, True)
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def _open_index(self) -> None:
-        from kb.search import SearchEngine
+        from kb.search.engine import SearchEngine
 
         _start_resource_tracker()
 
@@ -127,18 +123,13 @@ class ChipKBApp(App[int]):
             self.call_from_thread(self.notify, message, timeout=4, markup=False)
 
         engine = SearchEngine.open(self.kb_root, notice=notice)
-        self.call_from_thread(self._index_ready, engine)
-
-    def _index_ready(self, engine: Any) -> None:
-        self.engine = engine
-        self.main.engine_ready()
+        self.call_from_thread(self.session.set_engine, engine)
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def _refresh_index(self) -> None:
-        with self.engine_lock:
-            changed = self.engine.refresh()
-        if changed:
-            self.call_from_thread(self.main.engine_ready)
+        engine = self.session.engine
+        if engine is not None and engine.refresh():
+            self.call_from_thread(self.session.engine_changed.publish, None)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.group in ("load", "index", "watch"):
@@ -146,53 +137,48 @@ class ChipKBApp(App[int]):
             what = {"load": "load the KB", "index": "open the search index", "watch": "check the KB for changes"}
             message = f"Could not {what[event.worker.group]}: {error}"
             if event.worker.group == "index":
-                self.index_error = message
-                self.main.engine_ready()
+                self.session.set_engine(self.session.engine, error=message)
             self.notify(message, severity="error", timeout=10, markup=False)
 
-    # --- marks, screens, export -----------------------------------------------------------------
+    # --- moving between screens -----------------------------------------------------------------
 
-    def toggle_mark(self, chip_id: str) -> None:
-        if not isinstance(self.kb and self.kb.get(chip_id), Chip):
-            return
-        if chip_id in self.marked:
-            self.marked.remove(chip_id)
-        else:
-            self.marked.append(chip_id)
-        self.main.marks_changed()
+    def on_open_entity(self, message: OpenEntity) -> None:
+        self.open_entity(message.entity_id)
 
-    def set_marked(self, chip_ids: list[str]) -> None:
-        self.marked = [c for c in dict.fromkeys(chip_ids) if isinstance(self.kb and self.kb.get(c), Chip)]
-        self.main.marks_changed()
+    def on_compare_chips(self, message: CompareChips) -> None:
+        self.open_compare(message.chip_ids)
+
+    def on_read_source(self, message: ReadSource) -> None:
+        self.open_reader(message.entity_id, message.line)
 
     def open_entity(self, entity_id: str) -> None:
-        """Back to the main screen, showing `entity_id`."""
+        """An entity opened from another screen (the compare screen, the reader, the palette):
+        back to the main screen, which shows it."""
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.main.open_entity(entity_id)
+        self.main.post_message(OpenEntity(entity_id))
 
     def open_compare(self, chip_ids: list[str]) -> None:
         from tui.screens.compare import CompareScreen
 
-        if self.kb is not None:
-            self.push_screen(CompareScreen(self.kb, chip_ids))
+        if self.session.kb is not None:
+            self.push_screen(CompareScreen(self.session, chip_ids))
 
     def open_reader(self, entity_id: str, line: int | None = None) -> None:
         """The source reader on a source (at `line` of its file), or on a claim's source at that
         claim's excerpt."""
         from tui.screens.reader import ReaderScreen
 
-        kb = self.kb
+        kb = self.session.kb
         entity = kb.get(entity_id) if kb else None
         if kb is None or entity is None:
             return
         claim = entity.id if isinstance(entity, Claim) else None
-        source_id = entity.source if isinstance(entity, Claim) else entity.id
-        source = kb.get(source_id)
+        source = kb.get(entity.source if isinstance(entity, Claim) else entity.id)
         if not isinstance(source, Source):
             self.notify("This claim's source is not in the KB.", severity="warning", timeout=3)
             return
-        self.push_screen(ReaderScreen(kb, source, claim, line))
+        self.push_screen(ReaderScreen(self.session, source, claim, line))
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
@@ -200,19 +186,17 @@ class ChipKBApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    def export_entity(self, entity_id: str) -> None:
-        """`e` on the main screen: the entity's note (and the vault's index) into the export folder."""
-        self._export([entity_id], comparison=False)
+    # --- export ---------------------------------------------------------------------------------
 
-    def export_comparison(self, chip_ids: list[str]) -> None:
-        """`e` on the compare screen: the comparison note, as `comparisons/<a>-vs-<b>.md`."""
-        self._export(chip_ids, comparison=True)
+    def on_export_notes(self, message: ExportNotes) -> None:
+        """`e`: an entity's note (and the vault's index), or a comparison as `comparisons/<a>-vs-<b>.md`."""
+        self._export(message.ids, message.comparison)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(self, ids: list[str], comparison: bool) -> None:
-        from kb.export import ExportError, export_comparison_into, export_notes
+        from kb.notes.export import ExportError, export_comparison_into, export_notes
 
-        kb, out = self.kb, self.settings.export_dir
+        kb, out = self.session.kb, self.settings.export_dir
         if kb is None:
             return
         try:
@@ -228,6 +212,9 @@ class ChipKBApp(App[int]):
         lines += [f"kept {path} (edited by hand; not overwritten)" for path in report.kept]
         self.last_export = report
         self.notify("\n".join(lines) or "nothing to export", title="Export", timeout=8, markup=False)
+
+    def on_choose_export_folder(self, message: ChooseExportFolder) -> None:
+        self.ask_export_dir()
 
     def ask_export_dir(self) -> None:
         from tui.screens.folder_dialog import FolderDialog

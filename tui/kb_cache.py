@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import kb
-from kb.knowledge import KnowledgeBase
 from kb.locations import cache_dir, index_dir
-from kb.yamlread import Limits
-from tui.watch import Snapshot
+from kb.store.knowledge import KnowledgeBase
+from kb.store.scan import Snapshot
+from kb.store.yamlread import Limits
 
 FORMAT = 1
 
@@ -32,7 +32,7 @@ def cache_file(kb_root: Path) -> Path:
 
 def _code_stamp() -> list[tuple[str, int]]:
     package = Path(kb.__file__).parent
-    return sorted((p.name, p.stat().st_mtime_ns) for p in package.glob("*.py"))
+    return sorted((p.relative_to(package).as_posix(), p.stat().st_mtime_ns) for p in package.rglob("*.py"))
 
 
 def stamp(kb_root: Path, snapshot: Snapshot) -> tuple[Any, ...]:

@@ -9,8 +9,7 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 
-from kb.compare import format_value
-from kb.terminal_safe import visible
+from kb.text.terminal_safe import visible
 
 
 def kb_text(value: object, style: str | Style = "") -> Text:
@@ -24,8 +23,3 @@ def one_line(value: object, limit: int = 0) -> str:
     if limit and len(text) > limit:
         return text[: limit - 1] + "…"
     return text
-
-
-def figure(value: float | None) -> str:
-    """A figure with the digits every other view shows (kb.compare.format_value); blank if None."""
-    return "" if value is None else format_value(value)

@@ -1,10 +1,14 @@
-"""Messages that panes send up to their screen: open an entity, mark a chip, preview a claim."""
+"""Messages that panes send up to their screen, and screens up to the app: open an entity, mark a
+chip, preview a claim, read a source, compare chips, export notes.
+
+The app handles what needs more than one screen (opening the reader or compare screen, going back
+to the main screen, exporting), so that no screen calls the app or another screen."""
 
 from __future__ import annotations
 
 from textual.message import Message
 
-from kb.model import Spec
+from kb.store.model import Spec
 
 
 class OpenEntity(Message):
@@ -49,9 +53,31 @@ class PreviewFigure(Message):
 
 
 class ReadSource(Message):
-    """Open the source reader at a line of the source's file (a search hit on a passage)."""
+    """Open the source reader on a source (at a line of its file: a search hit on a passage), or on
+    a claim's source at that claim's excerpt."""
 
-    def __init__(self, source_id: str, line: int | None) -> None:
+    def __init__(self, entity_id: str, line: int | None = None) -> None:
         super().__init__()
-        self.source_id = source_id
+        self.entity_id = entity_id
         self.line = line
+
+
+class CompareChips(Message):
+    """Open the compare screen on these chips."""
+
+    def __init__(self, chip_ids: list[str]) -> None:
+        super().__init__()
+        self.chip_ids = chip_ids
+
+
+class ExportNotes(Message):
+    """Export these entities' notes, or (with `comparison`) the comparison of these chips."""
+
+    def __init__(self, ids: list[str], *, comparison: bool = False) -> None:
+        super().__init__()
+        self.ids = ids
+        self.comparison = comparison
+
+
+class ChooseExportFolder(Message):
+    """Ask where exported notes go."""

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
-from kb.model import Chip, Entity, Vendor
-from kb.terminal_safe import visible
+from kb.store.model import Chip, Entity, Vendor
+from kb.text.terminal_safe import visible
 from tui.kbtext import one_line
-
-if TYPE_CHECKING:
-    from tui.app import ChipKBApp
+from tui.messages import ChooseExportFolder, OpenEntity
+from tui.session import session_of
 
 _YIELD_EVERY = 500
 
@@ -30,12 +28,11 @@ def _names(entity: Entity) -> list[str]:
 class EntityCommands(Provider):
     """Every vendor, chip, source and claim, matched on its name, aliases and id."""
 
-    @property
-    def chipkb(self) -> ChipKBApp:
-        return self.app  # type: ignore[return-value]
-
     def _open(self, entity_id: str) -> None:
-        self.chipkb.open_entity(entity_id)
+        self.app.post_message(OpenEntity(entity_id))
+
+    def _choose_export_folder(self) -> None:
+        self.app.post_message(ChooseExportFolder())
 
     def _display(self, entity: Entity, matched: Content, name: str) -> Content:
         title = one_line(entity.title, 120)
@@ -43,10 +40,10 @@ class EntityCommands(Provider):
         return display + Content.styled(f"  {entity.type}", "dim")
 
     async def discover(self) -> Hits:
-        kb = self.chipkb.kb
+        kb = session_of(self.app).kb
         if kb is None:
             return
-        yield DiscoveryHit("Set the export folder…", self.chipkb.ask_export_dir, help="Where e writes notes")
+        yield DiscoveryHit("Set the export folder…", self._choose_export_folder, help="Where e writes notes")
         for entity in sorted(kb.entities.values(), key=lambda e: (e.type != "vendor", e.type != "chip")):
             if isinstance(entity, (Vendor, Chip)):
                 yield DiscoveryHit(
@@ -57,12 +54,12 @@ class EntityCommands(Provider):
                 )
 
     async def search(self, query: str) -> Hits:
-        kb = self.chipkb.kb
+        kb = session_of(self.app).kb
         matcher = self.matcher(query)
         command = "Set the export folder…"
         score = matcher.match(command)
         if score > 0:
-            yield Hit(score, matcher.highlight(command), self.chipkb.ask_export_dir, text=command)
+            yield Hit(score, matcher.highlight(command), self._choose_export_folder, text=command)
         if kb is None:
             return
         for count, entity in enumerate(list(kb.entities.values()), 1):

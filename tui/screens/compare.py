@@ -3,8 +3,6 @@ of each row highlighted, disputed figures marked, and the claims about each chip
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,17 +11,16 @@ from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from kb.compare import Cell, Comparison, Row, compare, format_value
-from kb.knowledge import KnowledgeBase
-from kb.model import Chip, Source
+from kb.store.figures import format_number, format_spec
+from kb.store.knowledge import KnowledgeBase
+from kb.store.model import Chip, Source
+from kb.views.compare import Cell, Comparison, Row, compare
 from tui.kbtext import kb_text, one_line
-from tui.messages import OpenEntity
+from tui.messages import ExportNotes
 from tui.screens.pick_chip import ChipPicker
+from tui.session import Session
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.link_list import Link, LinkList, entity_links, heading
-
-if TYPE_CHECKING:
-    from tui.app import ChipKBApp
 
 BEST = "bold black on green"
 DISPUTED = "bold yellow"
@@ -37,7 +34,7 @@ def cell_text(cell: Cell) -> Text:
     text = Text(justify="right")
     if cell.disputed:
         text.append("≠ ", style=DISPUTED)
-    text.append(format_value(cell.value), style=BEST if cell.best else "")
+    text.append(format_number(cell.value), style=BEST if cell.best else "")
     return text
 
 
@@ -74,15 +71,13 @@ class CompareScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Back", id="close_compare"),
     ]
 
-    def __init__(self, kb: KnowledgeBase, chip_ids: list[str]) -> None:
+    def __init__(self, session: Session, chip_ids: list[str]) -> None:
         super().__init__()
-        self.kb = kb
-        self.chip_ids = [c for c in dict.fromkeys(chip_ids) if isinstance(kb.get(c), Chip)]
-        self.comparison: Comparison = compare(kb, self.chip_ids)
-
-    @property
-    def chipkb(self) -> ChipKBApp:
-        return self.app  # type: ignore[return-value]
+        assert session.kb is not None, "the compare screen opens on a loaded KB"
+        self.session = session
+        self.kb: KnowledgeBase = session.kb
+        self.chip_ids = [c for c in dict.fromkeys(chip_ids) if isinstance(self.kb.get(c), Chip)]
+        self.comparison: Comparison = compare(self.kb, self.chip_ids)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -92,11 +87,15 @@ class CompareScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.session.kb_loaded.subscribe(self, self.kb_loaded)
         self.query_one("#compare-claims").border_title = "Claims"
         self.refill()
         self.query_one(DataTable).focus()
 
-    def kb_loaded(self, kb: KnowledgeBase) -> None:
+    def kb_loaded(self, _reloaded: bool) -> None:
+        kb = self.session.kb
+        if kb is None:
+            return
         self.kb = kb
         self.chip_ids = [c for c in self.chip_ids if isinstance(kb.get(c), Chip)]
         self.refill()
@@ -155,12 +154,11 @@ class CompareScreen(Screen[None]):
         if cell.best:
             text.append("  best of the row", style="green")
         if row.derived and cell.value is not None:
-            text.append(f"\n= {format_value(cell.value)} {row.unit}, computed from:", style="italic")
+            text.append(f"\n= {format_number(cell.value)} {row.unit}, computed from:", style="italic")
         for spec in cell.specs:
             source = self.kb.get(spec.source)
             text.append("\n• ")
-            shown = f"{spec.value:g}" if spec.value is not None else "not disclosed"
-            text.append_text(kb_text(f"{spec.name}: {shown} {spec.unit}", "bold"))
+            text.append_text(kb_text(f"{spec.name}: {format_spec(spec)}", "bold"))
             text.append("  ")
             if isinstance(source, Source):
                 text.append_text(kb_text(one_line(source.title, 60)))
@@ -180,15 +178,12 @@ class CompareScreen(Screen[None]):
     def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
         self._show_detail()
 
-    def on_open_entity(self, message: OpenEntity) -> None:
-        self.chipkb.open_entity(message.entity_id)
-
     # --- actions --------------------------------------------------------------------------------
 
     def _set_chips(self, chip_ids: list[str]) -> None:
         """Change the chips compared; the marks follow, so the main screen agrees."""
         self.chip_ids = chip_ids
-        self.chipkb.set_marked(chip_ids)
+        self.session.set_marked(chip_ids)
         self.refill()
 
     def action_add_chip(self) -> None:
@@ -225,4 +220,4 @@ class CompareScreen(Screen[None]):
         if not self.chip_ids:
             self.notify("No chips to export.", timeout=3)
             return
-        self.chipkb.export_comparison(list(self.chip_ids))
+        self.post_message(ExportNotes(list(self.chip_ids), comparison=True))

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-import time
-from typing import TYPE_CHECKING, Any
-
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Input, Static
-from textual.worker import get_current_worker
 
-from kb.knowledge import KnowledgeBase
-from kb.model import Chip, Claim, Source
+from kb.store.knowledge import KnowledgeBase
+from kb.store.model import Chip, Claim, Source
 from tui.kbtext import kb_text, one_line
-from tui.messages import OpenEntity, PreviewClaim, PreviewEntity, PreviewFigure, ReadSource, ToggleMark
+from tui.messages import (
+    CompareChips,
+    ExportNotes,
+    OpenEntity,
+    PreviewClaim,
+    PreviewEntity,
+    PreviewFigure,
+    ReadSource,
+    ToggleMark,
+)
+from tui.session import Session
 from tui.widgets.entity_view import EntityView, SpecTable
 from tui.widgets.excerpt_pane import ExcerptPane
 from tui.widgets.kb_tree import KBTree
@@ -26,28 +31,9 @@ from tui.widgets.key_bar import KeyBar
 from tui.widgets.link_list import LinkList
 from tui.widgets.problems import ProblemsPanel, ProblemView
 from tui.widgets.results import SearchResults
+from tui.widgets.search_pane import SearchBox, SearchPane
 
-if TYPE_CHECKING:
-    from tui.app import ChipKBApp
-
-DEBOUNCE_SECONDS = 0.15
-RESULT_LIMIT = 20
 NARROW_WIDTH = 110
-
-
-class SearchBox(Input):
-    """The search box; down moves into the results, escape clears."""
-
-    BINDINGS = [  # noqa: RUF012
-        Binding("down", "to_results", "Results", show=False),
-        Binding("escape", "clear_search", "Clear search", tooltip="Clear the search and return to the tree"),
-    ]
-
-    def action_to_results(self) -> None:
-        self.screen.results_list().focus()  # type: ignore[attr-defined]
-
-    def action_clear_search(self) -> None:
-        self.screen.action_clear_search()  # type: ignore[attr-defined]
 
 
 class MainScreen(Screen[None]):
@@ -65,21 +51,10 @@ class MainScreen(Screen[None]):
         Binding("escape", "clear_search", "Clear search", show=False),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
+        self.session = session
         self.history: list[str] = []
-        self.query_text = ""
-        self.results: Any = None
-        #: The query whose results are shown.
-        self.results_for = ""
-        self._debounce: Timer | None = None
-        #: perf_counter() when the last debounce fired, and when its results were painted (benchmark).
-        self.debounced_at = 0.0
-        self.results_at = 0.0
-
-    @property
-    def chipkb(self) -> ChipKBApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield SearchBox(placeholder='Search: words, "a phrase", type:chip …  (/)', id="search")
@@ -96,19 +71,26 @@ class MainScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one(EntityView).clear("Loading the KB…")
+        self.session.kb_loaded.subscribe(self, self.kb_loaded)
+        self.session.marks_changed.subscribe(self, self.marks_changed)
+        self.session.engine_changed.subscribe(self, self.engine_changed)
         self.query_one(KBTree).focus()
-        self._update_status()
-        self.chipkb.start_loading()
+        if self.session.kb is not None:  # loaded from the cache before this screen subscribed
+            self.kb_loaded(False)
+        else:
+            self.query_one(EntityView).clear("Loading the KB…")
+            self._update_status()
 
-    # The results list and the problems panel are made when first needed, so that start-up does
+    # The search pane and the problems panel are made when first needed, so that start-up does
     # not pay for widgets most sessions never show.
 
+    def search_pane(self) -> SearchPane:
+        if not self.query(SearchPane):
+            self.query_one("#results-box").mount(SearchPane(self.session, id="search-pane"))
+        return self.query_one(SearchPane)
+
     def results_list(self) -> SearchResults:
-        if not self.query(SearchResults):
-            box = self.query_one("#results-box")
-            box.mount(Static(id="results-summary", markup=False), SearchResults(id="results"))
-        return self.query_one(SearchResults)
+        return self.search_pane().results_list
 
     def problems_panel(self) -> ProblemsPanel:
         if not self.query(ProblemsPanel):
@@ -134,20 +116,23 @@ class MainScreen(Screen[None]):
 
     @property
     def kb(self) -> KnowledgeBase | None:
-        return self.chipkb.kb
+        return self.session.kb
 
-    def kb_loaded(self, kb: KnowledgeBase, reloaded: bool = False) -> None:
+    def kb_loaded(self, reloaded: bool) -> None:
         """Show a (re)loaded KB, keeping what was selected when it is still there."""
+        kb = self.session.kb
+        if kb is None:
+            return
         tree = self.query_one(KBTree)
         cursor = tree.entity_at_cursor()
-        tree.load(kb, self.chipkb.marked)
+        tree.load(kb, self.session.marked)
         if kb.errors:
             self._list_problems(kb, show=True)
         else:  # hidden: made after the first paint, which need not wait for it
             self.call_after_refresh(self._list_problems, kb, False)
         shown = self.query_one(EntityView).entity_id
         if shown and kb.get(shown):
-            self.query_one(EntityView).show(kb, kb.entities[shown], set(self.chipkb.marked))
+            self.query_one(EntityView).show(kb, kb.entities[shown], set(self.session.marked))
         elif shown:
             self.query_one(EntityView).clear(f"{one_line(shown)} is no longer in the KB.")
         else:
@@ -160,8 +145,8 @@ class MainScreen(Screen[None]):
         excerpt = self.query_one(ExcerptPane)
         if excerpt.claim_id and isinstance(kb.get(excerpt.claim_id), Claim):
             excerpt.show_claim(kb, kb.entities[excerpt.claim_id])  # type: ignore[arg-type]
-        if reloaded and self.query_text:
-            self._start_search()
+        if reloaded and self.query(SearchPane):
+            self.search_pane().search_now()
         self._update_status()
 
     # --- showing entities -----------------------------------------------------------------------
@@ -179,7 +164,7 @@ class MainScreen(Screen[None]):
             return True
         if remember and view.entity_id:
             self.history.append(view.entity_id)
-        view.show(kb, entity, set(self.chipkb.marked))
+        view.show(kb, entity, set(self.session.marked))
         excerpt = self.query_one(ExcerptPane)
         if isinstance(entity, Claim):
             excerpt.show_claim(kb, entity)
@@ -217,13 +202,11 @@ class MainScreen(Screen[None]):
             self.open_entity(event.node.data)
 
     def on_open_entity(self, message: OpenEntity) -> None:
+        message.stop()  # handled here; the app would otherwise send it back
         self.open_entity(message.entity_id)
 
     def on_preview_entity(self, message: PreviewEntity) -> None:
         self.show_entity(message.entity_id)
-
-    def on_read_source(self, message: ReadSource) -> None:
-        self.chipkb.open_reader(message.source_id, line=message.line)
 
     def on_preview_claim(self, message: PreviewClaim) -> None:
         claim = self.kb.get(message.claim_id) if self.kb else None
@@ -237,14 +220,13 @@ class MainScreen(Screen[None]):
     # --- marks ----------------------------------------------------------------------------------
 
     def on_toggle_mark(self, message: ToggleMark) -> None:
-        self.chipkb.toggle_mark(message.entity_id)
+        self.session.toggle_mark(message.entity_id)
 
-    def marks_changed(self) -> None:
-        marked = set(self.chipkb.marked)
-        self.query_one(KBTree).set_marked(marked)
-        for results in self.query(SearchResults):
-            results.set_marked(marked)
-        self.query_one(EntityView).set_marked(marked)
+    def marks_changed(self, marked: list[str]) -> None:
+        self.query_one(KBTree).set_marked(set(marked))
+        for pane in self.query(SearchPane):
+            pane.set_marked(marked)
+        self.query_one(EntityView).set_marked(set(marked))
         self._update_status()
 
     def _update_status(self) -> None:
@@ -260,7 +242,7 @@ class MainScreen(Screen[None]):
                 status.append(
                     f"  ·  {errors} errors, {warnings} warnings (p)", style="bold red" if errors else "yellow"
                 )
-        marked = self.chipkb.marked
+        marked = self.session.marked
         if marked:
             names = ", ".join(one_line(kb.title_of(m), 30) if kb else m for m in marked)
             status.append("  ·  marked: ", style="bold green")
@@ -279,18 +261,16 @@ class MainScreen(Screen[None]):
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        self.query_text = event.value.strip()
-        if self._debounce is not None:
-            self._debounce.stop()
-            self._debounce = None
-        if not self.query_text:
-            self.workers.cancel_group(self, "search")
+        query = event.value.strip()
+        if not query:
+            if self.query(SearchPane):
+                self.search_pane().search_for("")
             self.query_one("#nav", ContentSwitcher).current = "tree"
             return
         # switch panes now, so that layout work is done while the debounce waits, not during the search
-        self.results_list()
+        pane = self.search_pane()
         self.query_one("#nav", ContentSwitcher).current = "results-box"
-        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._start_search)
+        pane.search_for(query)
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
@@ -298,80 +278,27 @@ class MainScreen(Screen[None]):
         if results.hit_at_cursor() is not None and self.query_one("#nav", ContentSwitcher).current == "results-box":
             results.action_select()
 
+    @on(SearchBox.ToResults)
+    def _to_results(self) -> None:
+        results = self.results_list()
+        if not results.disabled:
+            results.focus()
+
+    @on(SearchBox.Clear)
+    def _clear_from_box(self) -> None:
+        self.action_clear_search()
+
     def action_clear_search(self) -> None:
         search = self.query_one(SearchBox)
         if not search.value and self.query_one("#nav", ContentSwitcher).current == "tree":
             return
         search.value = ""
-        self.query_text = ""
         self.query_one("#nav", ContentSwitcher).current = "tree"
         self.set_focus(self.query_one(KBTree))
 
-    def _start_search(self) -> None:
-        self._debounce = None
-        if not self.query_text:
-            return
-        self.debounced_at = time.perf_counter()
-        engine = self.chipkb.engine
-        if engine is None:
-            waiting = kb_text(self.chipkb.index_error, "bold red") if self.chipkb.index_error else None
-            self._summary(waiting or Text("Preparing the search index…", style="italic"))
-            return
-        self._search(engine, self.query_text)
-
-    def engine_ready(self) -> None:
-        if self.query_text:
-            self._start_search()
-
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, engine: Any, query: str) -> None:
-        from kb.search import QueryError
-
-        try:
-            with self.chipkb.engine_lock:
-                results = engine.search(query, limit=RESULT_LIMIT)
-        except QueryError as error:
-            message = str(error)
-            self.app.call_from_thread(self._search_failed, query, message)
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_results, query, results)
-
-    def _search_failed(self, query: str, message: str) -> None:
-        if query != self.query_text:
-            return
-        self.results_list().show([], set())
-        self._summary(kb_text(message, "bold red"))
-        self.call_after_refresh(self._results_painted)
-
-    def _show_results(self, query: str, results: Any) -> None:
-        if query != self.query_text:
-            return
-        self.results = results
-        self.results_for = query
-        self.results_list().show(list(results.hits), set(self.chipkb.marked))
-        summary = Text()
-        shown = len(results.hits)
-        summary.append(f"{results.total} results", style="bold")
-        if shown < results.total:
-            summary.append(f" (best {shown} shown)", style="dim")
-        for term in results.unmatched_terms:
-            summary.append("\nno match for ", style="yellow")
-            summary.append_text(kb_text(term, "bold"))
-            suggestions = results.suggestions.get(term, [])
-            if suggestions:
-                summary.append(": did you mean ", style="yellow")
-                summary.append_text(kb_text(", ".join(suggestions)))
-                summary.append("?", style="yellow")
-        self._summary(summary)
-        self.call_after_refresh(self._results_painted)
-
-    def _results_painted(self) -> None:
-        self.results_at = time.perf_counter()
-
-    def _summary(self, text: Text) -> None:
-        self.results_list()
-        self.query_one("#results-summary", Static).update(text)
+    def engine_changed(self, _: None) -> None:
+        if self.query(SearchPane) and self.search_pane().query_text:
+            self.search_pane().search_now()
 
     # --- problems -------------------------------------------------------------------------------
 
@@ -425,21 +352,21 @@ class MainScreen(Screen[None]):
         if kb is None or target is None:
             self.notify("Select a claim or a source first.", timeout=3)
             return
-        self.chipkb.open_reader(target)
+        self.post_message(ReadSource(target))
 
     def action_compare(self) -> None:
-        chips = list(self.chipkb.marked)
+        chips = list(self.session.marked)
         shown = self.query_one(EntityView).entity_id
         if not chips and shown and isinstance(self.kb and self.kb.get(shown), Chip):
             chips = [shown]
         if not chips:
             self.notify("Mark chips with space first, then press c.", timeout=3)
             return
-        self.chipkb.open_compare(chips)
+        self.post_message(CompareChips(chips))
 
     def action_export(self) -> None:
         shown = self.query_one(EntityView).entity_id
         if not shown:
             self.notify("Select an entity to export first.", timeout=3)
             return
-        self.chipkb.export_entity(shown)
+        self.post_message(ExportNotes([shown]))

@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kb.model import Chip
+from kb.store.model import Chip
 from tui.kbtext import kb_text, one_line
 from tui.screens.dialog import Dialog
 

@@ -4,7 +4,6 @@ through the excerpts and say which claim each anchors; Enter opens that claim.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,17 +11,16 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
-from kb.knowledge import KnowledgeBase
-from kb.model import Claim, Source
+from kb.store.knowledge import KnowledgeBase
+from kb.store.model import Claim, Source
+from kb.text.passages import find_excerpt
 from tui.kbtext import kb_text, one_line
-from tui.passages import find_excerpt
+from tui.messages import OpenEntity
+from tui.session import Session
 from tui.widgets.excerpt_pane import source_heading
 from tui.widgets.kb_tree import badge
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.source_text import SourceText
-
-if TYPE_CHECKING:
-    from tui.app import ChipKBApp
 
 
 @dataclass(frozen=True)
@@ -73,19 +71,17 @@ class ReaderScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Back", id="close_reader"),
     ]
 
-    def __init__(self, kb: KnowledgeBase, source: Source, claim_id: str | None = None, line: int | None = None):
+    def __init__(self, session: Session, source: Source, claim_id: str | None = None, line: int | None = None):
         super().__init__()
-        self.kb = kb
+        assert session.kb is not None, "the reader opens on a loaded KB"
+        self.session = session
+        self.kb: KnowledgeBase = session.kb
         self.source = source
         self.start_claim = claim_id
         self.start_line = line
-        self.anchors, self.missing = anchors_in(kb, source)
+        self.anchors, self.missing = anchors_in(self.kb, source)
         #: Index in `anchors` of the excerpt in focus, or None before the first n.
         self.current: int | None = None
-
-    @property
-    def chipkb(self) -> ChipKBApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static(id="reader-heading", markup=False)
@@ -94,6 +90,7 @@ class ReaderScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.session.kb_loaded.subscribe(self, self.kb_loaded)
         heading = source_heading(self.source, self.source.id)
         heading.append(f"\n{len(self.anchors)} excerpts highlighted", style="dim")
         if self.missing:
@@ -110,8 +107,11 @@ class ReaderScreen(Screen[None]):
         else:
             self._update_status()
 
-    def kb_loaded(self, kb: KnowledgeBase) -> None:
+    def kb_loaded(self, _reloaded: bool) -> None:
         """The KB changed: show the source as it is now (or say it is gone)."""
+        kb = self.session.kb
+        if kb is None:
+            return
         source = kb.get(self.source.id)
         claim = self.anchors[self.current].claim_id if self.current is not None else None
         if not isinstance(source, Source):
@@ -158,7 +158,7 @@ class ReaderScreen(Screen[None]):
         if self.current is None:
             self.notify("Press n to go to an excerpt first.", timeout=3)
             return
-        self.chipkb.open_entity(self.anchors[self.current].claim_id)
+        self.post_message(OpenEntity(self.anchors[self.current].claim_id))
 
     def _update_status(self, upcoming: int | None = None) -> None:
         status = Text()

@@ -8,10 +8,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from kb.figures import FIGURES
-from kb.knowledge import KnowledgeBase
-from kb.model import Chip, Claim, Entity, Source, Spec, Vendor
-from tui.kbtext import figure, kb_text, one_line
+from kb.store.figures import FIGURES, format_number
+from kb.store.knowledge import KnowledgeBase
+from kb.store.model import Chip, Claim, Entity, Source, Spec, Vendor
+from tui.kbtext import kb_text, one_line
 from tui.messages import PreviewFigure, ToggleMark
 from tui.widgets.kb_tree import badge
 from tui.widgets.link_list import Link, LinkList, entity_links, heading
@@ -187,7 +187,7 @@ class EntityView(Vertical):
             if spec.value is None:
                 value = Text("not disclosed", style="dim italic")
             else:
-                value = Text(figure(spec.value), justify="right")
+                value = Text(format_number(spec.value), justify="right")
                 if spec.name in disputed:
                     value = Text.assemble(("≠ ", "bold yellow"), value)
             table.add_row(

@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from kb.knowledge import KnowledgeBase
-from kb.model import Claim, Source, Spec
-from tui.kbtext import figure, kb_text
-from tui.passages import Passage, find_excerpt, passage_around
+from kb.store.figures import format_spec
+from kb.store.knowledge import KnowledgeBase
+from kb.store.model import Claim, Source, Spec
+from kb.text.passages import Passage, find_excerpt, passage_around
+from tui.kbtext import kb_text
 
 HIGHLIGHT = "bold black on yellow"
 
@@ -94,8 +95,7 @@ class ExcerptPane(VerticalScroll):
         text = Text()
         text.append_text(kb_text(spec.name, "bold"))
         text.append(": ")
-        shown = figure(spec.value) if spec.value is not None else "not disclosed"
-        text.append_text(kb_text(f"{shown} {spec.unit}"))
+        text.append_text(kb_text(format_spec(spec)))
         if spec.note:
             text.append("\n")
             text.append_text(kb_text(spec.note, "italic"))

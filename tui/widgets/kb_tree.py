@@ -14,9 +14,9 @@ from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from kb.knowledge import KnowledgeBase
-from kb.model import Chip, Claim, Entity, Vendor
-from kb.schema import CLAIM_KINDS
+from kb.store.knowledge import KnowledgeBase
+from kb.store.model import Chip, Claim, Entity, Vendor
+from kb.store.schema import CLAIM_KINDS
 from tui.kbtext import kb_text, one_line
 from tui.messages import ToggleMark
 

@@ -11,8 +11,8 @@ from textual.binding import Binding
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from kb.knowledge import KnowledgeBase
-from kb.model import Claim
+from kb.store.knowledge import KnowledgeBase
+from kb.store.model import Claim
 from tui.kbtext import kb_text
 from tui.messages import OpenEntity, PreviewClaim, ToggleMark
 from tui.widgets.kb_tree import entity_label

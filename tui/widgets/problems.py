@@ -11,8 +11,8 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from kb.model import Problem
-from kb.terminal_safe import visible
+from kb.store.model import Problem
+from kb.text.terminal_safe import visible
 from tui.kbtext import kb_text
 
 CONTEXT_LINES = 3

@@ -14,7 +14,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from kb.terminal_safe import visible
+from kb.text.terminal_safe import visible
 from tui.widgets.excerpt_pane import highlighted
 
 EXCERPT = "black on yellow"

@@ -1,0 +1,100 @@
+"""chipkb's command line: one module per subcommand, imported only when it runs.
+
+Each subcommand lives in `kb/cli/<name>.py` with `add_arguments(parser)` and `run(args) -> int`;
+those modules import only the standard library at the top, so `chipkb search` never pays for
+textual and `chipkb validate` never pays for whoosh.
+
+The command that opens the app is not here: `kb` never imports `tui`. The `chipkb` console
+script (`tui.command`) registers it on top of these and makes it what a bare `chipkb` does;
+`python -m kb` is the same command line without the app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib
+import sys
+from collections.abc import Mapping, Sequence
+
+from kb import __version__
+from kb.cli.common import UsageError
+
+#: name -> (module, one-line help)
+Commands = Mapping[str, tuple[str, str]]
+
+COMMANDS: Commands = {
+    "validate": ("kb.cli.validate", "check a KB and list its problems"),
+    "list": ("kb.cli.listing", "list entities by type"),
+    "show": ("kb.cli.show", "show one entity with its references resolved"),
+    "export": ("kb.cli.export", "write notes as a markdown vault"),
+    "compare": ("kb.cli.compare", "compare chips side by side"),
+    "search": ("kb.cli.search", "full-text search of the KB"),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def build_parser(only: str | None = None, commands: Commands = COMMANDS) -> argparse.ArgumentParser:
+    """The parser; with `only`, just that subcommand's module is imported (the others are listed).
+
+    `chipkb search` must start fast, so it should not pay for importing every other command.
+    """
+    parser = _Parser(
+        prog="chipkb",
+        description="A knowledge base of the AI-chip race: browse, search, compare, export.",
+        epilog="With no command, chipkb opens the app on the bundled KB." if "tui" in commands else None,
+    )
+    parser.add_argument("--version", action="version", version=f"chipkb {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (module_name, summary) in commands.items():
+        if only is not None and name != only:
+            subparsers.add_parser(name, help=summary)
+            continue
+        module = importlib.import_module(module_name)
+        sub = subparsers.add_parser(name, help=summary, description=module.__doc__)
+        module.add_arguments(sub)
+        sub.set_defaults(run=module.run)
+    return parser
+
+
+_TOP_LEVEL_OPTIONS = ("-h", "--help", "--version")
+
+
+def _command_in(arguments: list[str], commands: Commands) -> str | None:
+    """The subcommand named first on the command line, when it is one we know."""
+    first = next((a for a in arguments if not a.startswith("-")), None)
+    return first if first in commands else None
+
+
+def main(argv: Sequence[str] | None = None, commands: Commands = COMMANDS, default: str | None = None) -> int:
+    """Run one command; with no command (or only options such as `--kb DIR`), run `default`."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    wants_default = not arguments or (arguments[0].startswith("-") and arguments[0] not in _TOP_LEVEL_OPTIONS)
+    if wants_default and default is not None:
+        arguments.insert(0, default)  # `chipkb --kb DIR` opens the app on DIR
+    parser = build_parser(only=_command_in(arguments, commands), commands=commands)
+    try:
+        args = parser.parse_args(arguments)
+        if getattr(args, "run", None) is None:
+            raise UsageError("a command is needed (see 'chipkb --help')")
+        return int(args.run(args))
+    except UsageError as error:
+        print(f"chipkb: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 1
+
+
+def entry_point(commands: Commands = COMMANDS, default: str | None = None) -> None:
+    code = main(commands=commands, default=default)
+    # The process ends here: spare it the full collections Python runs at exit over every object
+    # still alive (~15 ms once whoosh is imported) by moving them all out of the collector's sight.
+    gc.freeze()
+    sys.exit(code)

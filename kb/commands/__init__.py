@@ -1,1 +1,0 @@
-"""One module per `chipkb` subcommand; see `kb.cli`."""

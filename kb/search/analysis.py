@@ -1,0 +1,218 @@
+"""Text analysis for search: words for Latin script, overlapping bigrams for Japanese and Chinese.
+
+whoosh's stock analyzers split on spaces, and Japanese has none, so 推論 inside a sentence would
+never be found.  Here, as in Lucene's CJKBigramFilter:
+
+- text is NFKC-normalised first, so full-width `ＡＷＳ` is `aws` and half-width `ｶﾀｶﾅ` is `カタカナ`;
+- a run of letters and digits becomes one lowercased word, stemmed (`trains` and `training` both
+  become `train`) unless it is short or holds a digit, so `AWS`, `v5e` and `B200` stay as typed;
+- a run of Han, Hiragana, Katakana or Hangul becomes overlapping bigrams (`推論チップ` gives
+  推論 論チ チッ ップ) at consecutive positions, so a phrase query matches the run and nothing else;
+  a lone character is a unigram.  When indexing, the last character of a run is also indexed
+  alone, so every character of the text starts some term: a one-character query is a prefix
+  query (`kb.search.engine`) and finds 推 in 推論 and 論 at the end of 推論 alike, at a fraction of the
+  cost of indexing every character twice.
+
+Character offsets always point into the original, un-normalised text, so highlights land on
+what the reader sees.  The tokenizer is pickled into each index: renaming this module or changing
+what it emits needs a new ANALYZER_VERSION, which makes every index rebuild itself.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import cache, lru_cache
+from typing import Any
+
+from whoosh.analysis import Token, Tokenizer
+from whoosh.lang.porter import stem as _porter_stem
+
+ANALYZER_VERSION = 1
+
+#: CJK text: Han (with 々〆〇 and compatibility ideographs), Hiragana, Katakana (full- and
+#: half-width), Hangul, and whatever else lies from U+2E80 up, other than the blocks of Latin and
+#: Cyrillic letters there (presentation forms, full-width ＡＢＣ, Latin Extended-D and -E).  Written
+#: as the characters it is not because `re` fills a table entry for every character of a range
+#: when compiling: listing the CJK blocks themselves costs ~5 ms against ~1.5 ms for this, and
+#: even that is compiled only once some text has a character from U+2E80 up (`_cjk_run`), so a
+#: search among English texts never pays for it.  Runs of words are found with the cheap `\w`,
+#: then split here.
+_NOT_CJK = "\x00-\u2e7f\ua640-\ua6ff\ua720-\uabff\ufb00-\uff65\uffa0-\uffff"
+#: Below this, no character is CJK.
+_FIRST_CJK = "\u2e80"
+#: Combining marks, which belong to the letter before them (e + ◌́ is é, half-width ｶ + ﾞ is ガ).
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u3099\u309a\uff9e\uff9f"
+_WORD = re.compile(f"(?:[^\\W_]|[{_MARKS}])+")
+_MIN_STEMMED = 4
+
+#: (term, position, start, end, is_word)
+RawToken = tuple[str, int, int, int, bool]
+#: Per-character (start, end) in the original text, or None where characters map one to one.
+_Spans = list[tuple[int, int]] | None
+#: (is_cjk, normalised text, start, end, spans)
+_Segment = tuple[bool, str, int, int, _Spans]
+
+
+@cache
+def _cjk_run() -> re.Pattern[str]:
+    return re.compile(f"[^{_NOT_CJK}]+")
+
+
+@cache
+def _cluster() -> re.Pattern[str]:
+    """A character with the combining marks that follow it."""
+    return re.compile(f"(?s).[{_MARKS}]*")
+
+
+def is_cjk(text: str) -> bool:
+    """Whether `text` is one run of CJK characters."""
+    return bool(text) and max(text) >= _FIRST_CJK and _cjk_run().fullmatch(text) is not None
+
+
+def normalise(text: str) -> str:
+    """The query-side form of a single term: NFKC and lowercase, nothing split."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+@lru_cache(maxsize=100_000)
+def stem_word(word: str) -> str:
+    """A word's stem; short words and words with digits are kept whole (AWS, v5e, B200).  A stem
+    always starts with the word's first letter (Porter's rules only rewrite endings)."""
+    if len(word) < _MIN_STEMMED or not word.isalpha():
+        return word
+    return _porter_stem(word)
+
+
+def _segments(text: str) -> Iterator[_Segment]:
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if word.isascii():
+            yield False, word.lower(), match.start(), match.end(), None
+        elif unicodedata.is_normalized("NFKC", word):
+            yield from _split(word, match.start(), None)
+        else:
+            yield from _normalised(word, match.start())
+
+
+def _split(word: str, base: int, spans: _Spans) -> Iterator[_Segment]:
+    """The Latin and CJK runs of a normalised word starting at `base` (or placed by `spans`)."""
+    if max(word) < _FIRST_CJK:
+        yield _piece(word, 0, len(word), base, spans, False)
+        return
+    done = 0
+    for run in _cjk_run().finditer(word):
+        if run.start() > done:
+            yield _piece(word, done, run.start(), base, spans, False)
+        yield _piece(word, run.start(), run.end(), base, spans, True)
+        done = run.end()
+    if done < len(word):
+        yield _piece(word, done, len(word), base, spans, False)
+
+
+def _piece(word: str, start: int, end: int, base: int, spans: _Spans, cjk: bool) -> _Segment:
+    text = word[start:end] if cjk else word[start:end].lower()
+    if spans is None:
+        return cjk, text, base + start, base + end, None
+    mine = spans[start:end]
+    return cjk, text, mine[0][0], mine[-1][1], mine
+
+
+def _normalised(word: str, base: int) -> Iterator[_Segment]:
+    """Segments of a word that NFKC changes, with offsets mapped back to the original."""
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for cluster in _cluster().finditer(word):
+        normal = unicodedata.normalize("NFKC", cluster.group())
+        parts.append(normal)
+        spans.extend([(base + cluster.start(), base + cluster.end())] * len(normal))
+    normal = "".join(parts)
+    for match in _WORD.finditer(normal):
+        yield from _split(match.group(), 0, spans[match.start() : match.end()])
+
+
+def raw_tokens(text: str, *, stem: bool, unigrams: str = "last") -> Iterator[RawToken]:
+    """The tokens of `text` with positions and original character offsets.
+
+    `unigrams` says which characters of a multi-character CJK run are also given alone: "none"
+    (a query: 推論 is the bigram and nothing else), "last" (indexing: see the module docstring)
+    or "all" (finding every character to highlight).
+    """
+    if text.isascii():  # most text, and the quickest: every word is a Latin one, nothing to normalise
+        for pos, match in enumerate(_WORD.finditer(text)):
+            word = match.group().lower()
+            yield (stem_word(word) if stem else word), pos, match.start(), match.end(), True
+        return
+    pos = 0
+    for cjk, segment, start, end, offsets in _segments(text):
+        if not cjk:
+            yield (stem_word(segment) if stem else segment), pos, start, end, True
+            pos += 1
+            continue
+        if len(segment) == 1:
+            yield segment, pos, start, end, False
+            pos += 1
+            continue
+        for i in range(len(segment) - 1):
+            if offsets is None:
+                first, second = (start + i, start + i + 1), (start + i + 1, start + i + 2)
+            else:
+                first, second = offsets[i], offsets[i + 1]
+            yield segment[i : i + 2], pos + i, first[0], second[1], False
+            if unigrams == "all":
+                yield segment[i], pos + i, first[0], first[1], False
+        if unigrams != "none":
+            last = offsets[-1] if offsets is not None else (end - 1, end)
+            yield segment[-1], pos + len(segment) - 1, last[0], last[1], False
+        pos += len(segment) - 1
+
+
+class ChipTokenizer(Tokenizer):
+    """The whoosh tokenizer of the KB's text fields; `stem=False` for the exact-name field."""
+
+    def __init__(self, stem: bool = True) -> None:
+        self.stem = stem
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ChipTokenizer) and other.stem == self.stem
+
+    def __hash__(self) -> int:
+        return hash((ChipTokenizer, self.stem))
+
+    def __call__(  # type: ignore[override]
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        token.boost = 1.0
+        token.stopped = False
+        if not tokenize:  # wildcard and other whole-term queries: normalise, never stem or split
+            token.text = normalise(value)
+            if keeporiginal:
+                token.original = value
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar, token.endchar = start_char, start_char + len(value)
+            yield token
+            return
+        unigrams = "none" if mode == "query" else "last"
+        for text, pos, start, end, _ in raw_tokens(value, stem=self.stem, unigrams=unigrams):
+            token.text = text
+            if keeporiginal:
+                token.original = value[start:end]
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar, token.endchar = start_char + start, start_char + end
+            yield token

@@ -1,0 +1,125 @@
+"""The controlled vocabulary of chip figures, and how a figure is written for people.
+
+Every spec in the KB names one of these figures.  A figure may be *stated* in any of its
+accepted units (a capacity in GiB stays in GiB in the YAML) and is converted to the canonical
+unit only when figures are compared.
+
+`format_number` and `format_spec` are the one way a figure's number is written: the app, the
+terminal, `show`, `compare`, the notes and the search index all call them, so every view shows
+the same digits and none shows `1.23457e+06`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kb.store.model import Spec
+
+GIB_IN_GB = 2**30 / 10**9
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One kind of figure: its label, canonical unit and the units it may be stated in."""
+
+    name: str
+    label: str
+    unit: str
+    units: dict[str, float] = field(default_factory=dict)
+    higher_is_better: bool = True
+
+    def factor(self, unit: str) -> float:
+        """How many canonical units one `unit` is."""
+        return self.units[unit]
+
+    def to_canonical(self, value: float, unit: str) -> float:
+        return value * self.factor(unit)
+
+
+def _throughput(name: str, label: str) -> Figure:
+    return Figure(name, label, "TFLOPS", {"TFLOPS": 1.0, "PFLOPS": 1000.0, "GFLOPS": 0.001})
+
+
+def _ops(name: str, label: str) -> Figure:
+    return Figure(name, label, "TOPS", {"TOPS": 1.0, "POPS": 1000.0, "GOPS": 0.001})
+
+
+_CAPACITY = {"GB": 1.0, "GiB": GIB_IN_GB, "TB": 1000.0, "MB": 0.001, "MiB": 2**20 / 10**9}
+_BANDWIDTH = {"TB/s": 1.0, "GB/s": 0.001, "GiB/s": GIB_IN_GB / 1000, "TiB/s": 2**40 / 10**12}
+_LINK_BANDWIDTH = {"GB/s": 1.0, "GiB/s": GIB_IN_GB, "TB/s": 1000.0, "Gbps": 0.125, "Tbps": 125.0}
+
+FIGURES: dict[str, Figure] = {
+    f.name: f
+    for f in [
+        _throughput("bf16-dense", "BF16 dense"),
+        _throughput("bf16-sparse", "BF16 sparse"),
+        _throughput("fp16-dense", "FP16 dense"),
+        _throughput("fp16-sparse", "FP16 sparse"),
+        _throughput("tf32-dense", "TF32 dense"),
+        _throughput("tf32-sparse", "TF32 sparse"),
+        _throughput("fp32", "FP32"),
+        _throughput("fp64", "FP64"),
+        _throughput("fp8-dense", "FP8 dense"),
+        _throughput("fp8-sparse", "FP8 sparse"),
+        _throughput("fp4-dense", "FP4 dense"),
+        _throughput("fp4-sparse", "FP4 sparse"),
+        _ops("int8-dense", "INT8 dense"),
+        _ops("int8-sparse", "INT8 sparse"),
+        _ops("int4-dense", "INT4 dense"),
+        Figure("hbm-capacity", "HBM capacity", "GB", dict(_CAPACITY)),
+        Figure("hbm-bandwidth", "HBM bandwidth", "TB/s", dict(_BANDWIDTH)),
+        Figure("memory-capacity", "Memory capacity (non-HBM)", "GB", dict(_CAPACITY)),
+        Figure("memory-bandwidth", "Memory bandwidth (non-HBM)", "TB/s", dict(_BANDWIDTH)),
+        Figure("sram-capacity", "On-chip SRAM", "MB", {"MB": 1.0, "MiB": 2**20 / 10**6, "KB": 0.001}),
+        Figure("interconnect-bandwidth", "Chip-to-chip bandwidth", "GB/s", dict(_LINK_BANDWIDTH)),
+        Figure("tdp", "TDP", "W", {"W": 1.0, "kW": 1000.0}, higher_is_better=False),
+        Figure("process-node", "Process node", "nm", {"nm": 1.0}, higher_is_better=False),
+        Figure("transistors", "Transistors", "billion", {"billion": 1.0, "million": 0.001}),
+        Figure("die-area", "Die area", "mm2", {"mm2": 1.0}, higher_is_better=False),
+        Figure("cores", "Cores", "cores", {"cores": 1.0}),
+        Figure("clock", "Clock", "GHz", {"GHz": 1.0, "MHz": 0.001}),
+        Figure("chips-per-pod", "Chips per pod", "chips", {"chips": 1.0}),
+        # Google publishes measured power for TPU v4, which is not a TDP.
+        Figure("measured-max-power", "Measured max power", "W", {"W": 1.0, "kW": 1000.0}, higher_is_better=False),
+        # Apple states Neural Engine throughput without naming a precision.
+        _ops("npu-ops", "Neural engine ops (precision not stated)"),
+    ]
+}
+
+
+def unit_error(name: str, unit: str) -> str | None:
+    """Why `unit` cannot be used with figure `name`, or None when it fits."""
+    figure = FIGURES.get(name)
+    if figure is None:
+        return None
+    if unit in figure.units:
+        return None
+    allowed = ", ".join(figure.units)
+    return f"unit {unit!r} does not fit figure {name!r} (use one of: {allowed})"
+
+
+def format_number(value: float) -> str:
+    """A value as people read it: whole numbers bare, others to two decimals (more when small),
+    without trailing zeros, never in exponent notation."""
+    if float(value).is_integer():
+        return str(int(value))
+    if not math.isfinite(value):
+        return str(value)
+    size = abs(value)
+    decimals = 2 if size >= 1 else max(2, 2 - math.floor(math.log10(size)))
+    return f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+
+
+def format_spec(spec: Spec) -> str:
+    """`190 TFLOPS`, `32 GiB (34.36 GB)` or `not disclosed`: a stated unit is never relabelled;
+    a figure stated in another unit than the canonical one shows the canonical value beside it."""
+    if spec.value is None:
+        return "not disclosed"
+    shown = f"{format_number(spec.value)} {spec.unit}"
+    figure = FIGURES.get(spec.name)
+    if figure and spec.unit != figure.unit and spec.unit in figure.units:
+        shown += f" ({format_number(figure.to_canonical(spec.value, spec.unit))} {figure.unit})"
+    return shown

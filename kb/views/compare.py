@@ -1,0 +1,159 @@
+"""Chips side by side: the table that the app's compare screen and the comparison note both show.
+
+One column per chip and one row per figure that any of them states (in the vocabulary order of
+`kb.store.figures`), every value converted to the figure's canonical unit, then derived rows (TFLOPS per
+watt, memory bandwidth per TFLOPS) where a chip has both inputs.  A cell keeps the specs behind it,
+so a view can name every figure's source and show both values when sources disagree.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kb.store.figures import FIGURES
+from kb.store.knowledge import KnowledgeBase
+from kb.store.model import Chip, Claim, Spec
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One chip's value for one row."""
+
+    #: In the row's canonical unit; None when unknown.
+    value: float | None
+    #: The figures behind the value (two or more when sources disagree, or both inputs of a derived row).
+    specs: tuple[Spec, ...]
+    #: Sources state different values for this figure (for a derived row: for one of its inputs).
+    disputed: bool
+    #: The best value of the row, marked only when at least two chips have values and they differ.
+    best: bool
+    #: The vendor does not publish this figure.
+    not_disclosed: bool
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    label: str
+    unit: str
+    cells: tuple[Cell, ...]
+    derived: bool
+
+
+@dataclass(frozen=True)
+class Comparison:
+    chips: tuple[Chip, ...]
+    rows: tuple[Row, ...]
+    #: chip id -> the claims about it, sorted by id.
+    claims: dict[str, list[Claim]]
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A row computed from two figures: numerator / denominator * scale."""
+
+    name: str
+    label: str
+    unit: str
+    numerator: str
+    denominator: str
+    scale: float = 1.0
+    higher_is_better: bool = True
+
+
+DERIVED: tuple[Derived, ...] = (
+    Derived("bf16-tflops-per-watt", "BF16 dense TFLOPS per watt", "TFLOPS/W", "bf16-dense", "tdp"),
+    Derived("fp8-tflops-per-watt", "FP8 dense TFLOPS per watt", "TFLOPS/W", "fp8-dense", "tdp"),
+    # hbm-bandwidth is canonically TB/s; the ratio reads better in GB/s per TFLOPS.
+    Derived(
+        "hbm-bandwidth-per-bf16-tflops",
+        "HBM bandwidth per BF16 dense TFLOPS",
+        "GB/s per TFLOPS",
+        "hbm-bandwidth",
+        "bf16-dense",
+        scale=1000.0,
+    ),
+)
+
+_SAME = 1e-9  # relative tolerance when deciding two canonical values are equal
+
+
+def _figure_cell(chip: Chip, name: str, disputed: dict[str, list[Spec]]) -> Cell:
+    figure = FIGURES[name]
+    specs = tuple(s for s in chip.specs if s.name == name)
+    stated = [s for s in specs if s.value is not None and s.unit in figure.units]
+    value = figure.to_canonical(stated[0].value, stated[0].unit) if stated else None  # type: ignore[arg-type]
+    return Cell(
+        value=value,
+        specs=specs,
+        disputed=name in disputed,
+        best=False,
+        not_disclosed=not stated and any(s.status == "not-disclosed" for s in specs),
+    )
+
+
+def _derived_cell(derived: Derived, numerator: Cell, denominator: Cell) -> Cell:
+    if numerator.value is None or denominator.value is None or denominator.value == 0:
+        return Cell(None, (), disputed=False, best=False, not_disclosed=False)
+    return Cell(
+        value=numerator.value / denominator.value * derived.scale,
+        specs=numerator.specs + denominator.specs,
+        disputed=numerator.disputed or denominator.disputed,
+        best=False,
+        not_disclosed=False,
+    )
+
+
+def _with_best(cells: list[Cell], higher_is_better: bool) -> tuple[Cell, ...]:
+    """Mark the best value; nothing is best when fewer than two chips have values or all are equal."""
+    values = [c.value for c in cells if c.value is not None]
+    if len(values) < 2:
+        return tuple(cells)
+    best = max(values) if higher_is_better else min(values)
+    if all(math.isclose(v, best, rel_tol=_SAME) for v in values):
+        return tuple(cells)
+    return tuple(
+        Cell(c.value, c.specs, c.disputed, True, c.not_disclosed)
+        if c.value is not None and math.isclose(c.value, best, rel_tol=_SAME)
+        else c
+        for c in cells
+    )
+
+
+def _chips(kb: KnowledgeBase, chip_ids: Sequence[str]) -> tuple[Chip, ...]:
+    """The chips asked for, each once, in the order asked; an id that is not a chip raises KeyError."""
+    chips: dict[str, Chip] = {}
+    for chip_id in chip_ids:
+        entity = kb.get(chip_id)
+        if not isinstance(entity, Chip):
+            raise KeyError(chip_id)
+        chips.setdefault(chip_id, entity)
+    return tuple(chips.values())
+
+
+def compare(kb: KnowledgeBase, chip_ids: Sequence[str]) -> Comparison:
+    """The comparison of `chip_ids` (in that order, duplicates dropped); unknown ids raise KeyError."""
+    chips = _chips(kb, chip_ids)
+    present = {s.name for chip in chips for s in chip.specs}
+    disputes = {chip.id: kb.disputed_figures(chip) for chip in chips}
+    by_name: dict[str, tuple[Cell, ...]] = {}
+    rows: list[Row] = []
+    for name, figure in FIGURES.items():
+        if name not in present:
+            continue
+        cells = [_figure_cell(chip, name, disputes[chip.id]) for chip in chips]
+        by_name[name] = tuple(cells)
+        rows.append(Row(name, figure.label, figure.unit, _with_best(cells, figure.higher_is_better), derived=False))
+    for derived in DERIVED:
+        numerators, denominators = by_name.get(derived.numerator), by_name.get(derived.denominator)
+        if numerators is None or denominators is None:
+            continue
+        cells = [_derived_cell(derived, n, d) for n, d in zip(numerators, denominators, strict=True)]
+        if any(c.value is not None for c in cells):
+            rows.append(
+                Row(derived.name, derived.label, derived.unit, _with_best(cells, derived.higher_is_better), True)
+            )
+    claims = {chip.id: sorted(kb.claims_about(chip.id), key=lambda c: c.id) for chip in chips}
+    return Comparison(chips=chips, rows=tuple(rows), claims=claims)
