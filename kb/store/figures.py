@@ -114,12 +114,13 @@ def format_number(value: float) -> str:
 
 
 def format_spec(spec: Spec) -> str:
-    """`190 TFLOPS`, `32 GiB (34.36 GB)` or `not disclosed`: a stated unit is never relabelled;
-    a figure stated in another unit than the canonical one shows the canonical value beside it."""
+    """`190 TFLOPS`, `32 GiB (34.36 GB)`, `400 W (estimate)` or `not disclosed`: a stated unit is
+    never relabelled; a figure stated in another unit than the canonical one shows the canonical
+    value beside it; an estimate says so."""
     if spec.value is None:
         return "not disclosed"
     shown = f"{format_number(spec.value)} {spec.unit}"
     figure = FIGURES.get(spec.name)
     if figure and spec.unit != figure.unit and spec.unit in figure.units:
         shown += f" ({format_number(figure.to_canonical(spec.value, spec.unit))} {figure.unit})"
-    return shown
+    return f"{shown} (estimate)" if spec.is_estimate else shown

@@ -216,8 +216,11 @@ class _EntityReader:
             if spec_field.required and spec_field.name not in present:
                 self.report(item, f"missing required field {spec_field.name!r} for a figure")
         status = values.get("status", "stated")
-        if status == "stated" and "value" not in present:
-            self.report(item, "a figure needs a 'value' (or 'status: not-disclosed')")
+        if status in ("stated", "estimate") and "value" not in present:
+            self.report(
+                item,
+                f"a{'n estimated' if status == 'estimate' else ''} figure needs a 'value' (or 'status: not-disclosed')",
+            )
         if status == "not-disclosed" and "value" in present:
             self.report(item, "a not-disclosed figure cannot have a 'value'")
         if len(self.problems) > before:

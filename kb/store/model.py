@@ -59,8 +59,13 @@ class Spec:
     source: str
     value: float | None = None
     status: str = "stated"
+    locator: str = ""
     note: str = ""
     location: Location | None = None
+
+    @property
+    def is_estimate(self) -> bool:
+        return self.status == "estimate"
 
 
 @dataclass

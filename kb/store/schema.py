@@ -30,7 +30,7 @@ CHIP_KINDS = (
 )
 CLAIM_KINDS = ("fact", "vendor-claim", "analysis", "forecast")
 SOURCE_KINDS = ("primary", "secondary", "dataset")
-SPEC_STATUSES = ("stated", "not-disclosed")
+SPEC_STATUSES = ("stated", "estimate", "not-disclosed")
 
 
 class Field:
@@ -135,7 +135,19 @@ SPEC_FIELDS: tuple[Field, ...] = (
     Field("value", "number", "The figure as a number (absent when not disclosed)."),
     Field("unit", "text", "A unit accepted for this figure (e.g. TFLOPS, GiB, TB/s, W).", required=True),
     Field("source", "ref", "Where the figure is stated.", required=True, targets=("source",)),
-    Field("status", "enum", "stated (default) or not-disclosed.", choices=SPEC_STATUSES),
+    Field(
+        "status",
+        "enum",
+        "stated (default: the source states it), estimate (the source estimates it: a third party's"
+        " figure, never shown as the vendor's) or not-disclosed (the source says it is not disclosed).",
+        choices=SPEC_STATUSES,
+    ),
+    Field(
+        "locator",
+        "text",
+        "Where in the source the figure stands: a page, table, row or column"
+        " (e.g. row 'Google TPU v5p', column 'TDP (W)').",
+    ),
     Field("note", "text", "Anything a reader needs to read the figure right."),
 )
 

@@ -20,6 +20,8 @@ def spec_fields(spec: Spec) -> dict[str, Any]:
     data["source"] = spec.source
     if spec.status != "stated":
         data["status"] = spec.status
+    if spec.locator:
+        data["locator"] = spec.locator
     if spec.note:
         data["note"] = spec.note
     return data
