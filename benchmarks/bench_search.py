@@ -1,7 +1,7 @@
 """How fast the search index builds, keeps fresh and answers, on synthetic KBs.
 
     python benchmarks/bench_search.py [--sizes 1000 10000] [--with-100k] [--runs 11] [--repeat 50]
-                                      [--profile] [--startup] [--breakdown] [--work DIR]
+                                      [--profile] [--startup] [--breakdown] [--filters] [--work DIR]
 
 For each size, a synthetic KB of that many claims (`python -m devtools.synth`, 100 claims a file) and
 an empty cache folder, then, each in a fresh Python process:
@@ -20,6 +20,11 @@ an empty cache folder, then, each in a fresh Python process:
 
 `--profile` adds, for the largest size, a cProfile of the full build and of the warm queries,
 summed by where the time is spent (whoosh, chipkb, yaml, the standard library).
+
+`--filters` measures, instead of the rows above (after the build), whole processes of
+`chipkb search` with a figure or date filter (FILTER_QUERIES) alternating with the plain
+`chipkb search bandwidth` on the same KB, `--runs` of each after two warm-up runs, medians and
+each one's ratio to the plain search (issue 12: within 1.5x at 100,000 claims and 1,000 chips).
 
 `--startup` measures only what start-up needs: the build (1, which it needs anyway) and the
 whole-process rows (3).  `--breakdown` adds, for the largest size, where a search's whole-process
@@ -52,6 +57,13 @@ QUERIES = {
     "fuzzy": "bandwith~",
 }
 EDITED_FILE = "claims/claims-0000.yaml"
+FILTER_QUERIES = (
+    "hbm-capacity>=100GB",
+    "type:chip bf16-dense>1000",
+    "type:chip vendor:aster hbm-capacity>=64GB",
+    "announced>=2024",
+    "inference hbm-capacity>=96GB",
+)
 
 BUILD = """
 import json, resource, sys, time
@@ -155,7 +167,27 @@ def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def measure(claims: int, work: Path, runs: int, repeat: int, startup_only: bool) -> dict:
+def measure_filters(kb_root: Path, env: dict[str, str], runs: int) -> dict[str, float]:
+    """Median whole-process ms of the plain search and of each filter query."""
+    commands = {"bandwidth": [*chipkb_command(), "search", "--kb", str(kb_root), "bandwidth"]}
+    for query in FILTER_QUERIES:
+        commands[query] = [*chipkb_command(), "search", "--kb", str(kb_root), query]
+    return alternate(commands, env, runs)
+
+
+def filters_table(sizes: list[int], results: list[dict[str, float]]) -> str:
+    lines = ["| `chipkb search` whole process (ms, median) | " + " | ".join(f"{c:,} claims" for c in sizes) + " |"]
+    lines.append("|---|" + "---:|" * len(sizes))
+    for query in ["bandwidth", *FILTER_QUERIES]:
+        cells = []
+        for times in results:
+            ratio = times[query] / times["bandwidth"]
+            cells.append(f"{times[query]:.0f}" + ("" if query == "bandwidth" else f" ({ratio:.2f}x)"))
+        lines.append(f"| `{query}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def measure(claims: int, work: Path, runs: int, repeat: int, startup_only: bool, filters: bool = False) -> dict:
     from devtools.synth import generate
 
     kb_root = work / f"kb-{claims}"
@@ -168,6 +200,9 @@ def measure(claims: int, work: Path, runs: int, repeat: int, startup_only: bool)
     build = child(BUILD, str(kb_root), env=env)
     result["build_s"], result["build_peak_mb"] = build["seconds"], build["peak_mb"]
     result["index_mb"] = folder_size(cache) / 2**20
+    if filters:
+        result["filters"] = measure_filters(kb_root, env, runs)
+        return result
     if not startup_only:
         edited = kb_root / EDITED_FILE
         text = edited.read_text(encoding="utf-8")
@@ -290,6 +325,7 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="profile the largest size's build and queries")
     parser.add_argument("--startup", action="store_true", help="only the build and the whole-process rows")
     parser.add_argument("--breakdown", action="store_true", help="where the largest size's search start-up goes")
+    parser.add_argument("--filters", action="store_true", help="figure and date filters against the plain search")
     parser.add_argument("--work", type=Path, help="folder for the KBs and caches (default: a temporary one)")
     args = parser.parse_args()
     sizes = sorted(set(args.sizes + ([100_000] if args.with_100k else [])))
@@ -298,7 +334,12 @@ def main() -> int:
     results = []
     for claims in sizes:
         print(f"measuring {claims:,} claims in {work} ...", file=sys.stderr, flush=True)
-        results.append(measure(claims, work, args.runs, args.repeat, args.startup))
+        results.append(measure(claims, work, args.runs, args.repeat, args.startup, args.filters))
+    if args.filters:
+        print(filters_table(sizes, [r["filters"] for r in results]))
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+        return 0
     print(table(results))
     if args.breakdown:
         largest = sizes[-1]

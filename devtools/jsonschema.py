@@ -32,8 +32,21 @@ def _field_schema(field: schema.Field) -> dict[str, Any]:
         "slug": slug,
         "ref": slug,
         "refs": {"type": "array", "items": slug},
+        "lines": {"type": "array", "items": {"type": "integer", "minimum": 1}},
+        "links": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["claim", "reason"],
+                "properties": {
+                    "claim": slug,
+                    "reason": {"type": "string", "minLength": 1, "pattern": "^[^\\n]*\\S[^\\n]*$"},
+                },
+            },
+        },
         "strings": {"type": "array", "items": {"type": ["string", "number"]}},
-        "date": {"type": ["string", "integer"], "pattern": schema.DATE_PATTERN},
+        "date": {"type": "string", "pattern": schema.DATE_PATTERN},
         "number": {"type": "number"},
         "enum": {"enum": list(field.choices)},
         "specs": {"type": "array", "items": {"$ref": "#/$defs/figure"}},
@@ -57,6 +70,14 @@ def build_schema() -> dict[str, Any]:
         "enum": sorted({unit for f in FIGURES.values() for unit in f.units}),
         "description": figure["properties"]["unit"]["description"],
     }
+    # each figure's own units: `fp32` in GiB is an error where it is typed
+    figure["allOf"] = [
+        {
+            "if": {"properties": {"name": {"const": f.name}}, "required": ["name"]},
+            "then": {"properties": {"unit": {"enum": list(f.units)}}},
+        }
+        for f in FIGURES.values()
+    ]
     defs = {kind: _object(schema.SCHEMA[kind]) for kind in schema.ENTITY_TYPES}
     defs["figure"] = figure
     return {
@@ -97,10 +118,16 @@ def render_field_tables() -> str:
         lines += ["", f"### `{kind}` (section `{schema.SECTION_OF[kind]}`)", "", *_field_rows(schema.SCHEMA[kind])]
     lines += ["", "### A figure (an item of a chip's `specs`)", "", *_field_rows(schema.SPEC_FIELDS)]
     lines += ["", "### Figure names and units", ""]
-    lines += ["| name | what | canonical unit | accepted units | better |", "|---|---|---|---|---|"]
-    for figure in FIGURES.values():
-        better = "higher" if figure.higher_is_better else "lower"
-        lines.append(f"| `{figure.name}` | {figure.label} | {figure.unit} | {', '.join(figure.units)} | {better} |")
+    lines += [
+        "| name | what | group | canonical unit | accepted units | better | per watt |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for f in FIGURES.values():
+        per_watt = "yes" if f.per_watt else ""
+        better = f.better or "neither"
+        lines.append(
+            f"| `{f.name}` | {f.label} | {f.group} | {f.unit} | {', '.join(f.units)} | {better} | {per_watt} |"
+        )
     return "\n".join(lines) + "\n"
 
 

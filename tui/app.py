@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from kb.store.knowledge import KnowledgeBase, load_kb
 from kb.store.model import Claim, Source
 from kb.store.scan import Snapshot, scan_kb
 from tui import kb_cache
-from tui.messages import ChooseExportFolder, CompareChips, ExportNotes, OpenEntity, ReadSource
+from tui.messages import ChooseExportFolder, CompareChips, ExportNotes, OpenEntity, ReadSource, ShowChart, ShowTimeline
 from tui.palette import EntityCommands
 from tui.screens.main import MainScreen
 from tui.session import Session
@@ -151,6 +152,18 @@ class ChipKBApp(App[int]):
     def on_read_source(self, message: ReadSource) -> None:
         self.open_reader(message.entity_id, message.line)
 
+    def on_show_timeline(self, message: ShowTimeline) -> None:
+        from tui.screens.timeline import TimelineScreen
+
+        if self.session.kb is not None:
+            self.push_screen(TimelineScreen(self.session))
+
+    def on_show_chart(self, message: ShowChart) -> None:
+        from tui.screens.chart import ChartScreen
+
+        if self.session.kb is not None:
+            self.push_screen(ChartScreen(self.session, message.figure))
+
     def open_entity(self, entity_id: str) -> None:
         """An entity opened from another screen (the compare screen, the reader, the palette):
         back to the main screen, which shows it."""
@@ -189,8 +202,12 @@ class ChipKBApp(App[int]):
     # --- export ---------------------------------------------------------------------------------
 
     def on_export_notes(self, message: ExportNotes) -> None:
-        """`e`: an entity's note (and the vault's index), or a comparison as `comparisons/<a>-vs-<b>.md`."""
-        self._export(message.ids, message.comparison)
+        """`e`: an entity's note (and the vault's index), or a comparison as `comparisons/<a>-vs-<b>.md`.
+        The first time, the app asks where (showing the default) before it writes anything."""
+        if self.settings.export_dir_chosen:
+            self._export(message.ids, message.comparison)
+        else:
+            self.ask_export_dir(then=lambda: self._export(message.ids, message.comparison))
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(self, ids: list[str], comparison: bool) -> None:
@@ -216,17 +233,21 @@ class ChipKBApp(App[int]):
     def on_choose_export_folder(self, message: ChooseExportFolder) -> None:
         self.ask_export_dir()
 
-    def ask_export_dir(self) -> None:
+    def ask_export_dir(self, then: Callable[[], object] | None = None) -> None:
+        """Ask for the export folder; `then` runs once one is chosen (not when the user cancels)."""
         from tui.screens.folder_dialog import FolderDialog
 
         def chosen(folder: Path | None) -> None:
             if folder is not None:
                 self.set_export_dir(folder)
+                if then is not None:
+                    then()
 
         self.push_screen(FolderDialog("Export notes to this folder:", self.settings.export_dir), chosen)
 
     def set_export_dir(self, folder: Path) -> None:
         self.settings.export_dir = folder.expanduser()
+        self.settings.export_dir_chosen = True
         self.settings.save()
         self.notify(f"Notes will be exported to {self.settings.export_dir}", timeout=4, markup=False)
 

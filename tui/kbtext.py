@@ -9,6 +9,7 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 
+from kb.text.linebreak import line_starts
 from kb.text.terminal_safe import visible
 
 
@@ -23,3 +24,13 @@ def one_line(value: object, limit: int = 0) -> str:
     if limit and len(text) > limit:
         return text[: limit - 1] + "…"
     return text
+
+
+def wrap(text: Text, width: int) -> list[Text]:
+    """`text` as rows of at most `width` cells, broken by Japanese line-breaking rules (no row
+    starts with 、 or 。, none ends with 「) and between words elsewhere; styles are kept."""
+    rows: list[Text] = []
+    for line in text.split("\n", allow_blank=True):
+        starts = line_starts(line.plain, width)
+        rows.extend(line.divide(starts[1:]) if len(starts) > 1 else [line])
+    return rows

@@ -81,3 +81,15 @@ class ExportNotes(Message):
 
 class ChooseExportFolder(Message):
     """Ask where exported notes go."""
+
+
+class ShowTimeline(Message):
+    """Open the timeline: every chip at its dates, one lane per vendor."""
+
+
+class ShowChart(Message):
+    """Open the chart view on this figure (None: the figure most chips state)."""
+
+    def __init__(self, figure: str | None = None) -> None:
+        super().__init__()
+        self.figure = figure

@@ -25,6 +25,8 @@ def default_export_dir() -> Path:
 class Settings:
     theme: str = ""
     export_dir: Path = field(default_factory=default_export_dir)
+    #: The user has chosen (or accepted) the export folder: `e` asks once before writing anywhere.
+    export_dir_chosen: bool = False
 
     @staticmethod
     def path() -> Path:
@@ -43,12 +45,15 @@ class Settings:
             settings.theme = data["theme"]
         if isinstance(data.get("export_dir"), str) and data["export_dir"]:
             settings.export_dir = Path(data["export_dir"])
+            settings.export_dir_chosen = True
         return settings
 
     def save(self) -> None:
         """Write the settings atomically; a folder we cannot write to is not fatal."""
         target = self.path()
-        data = {"theme": self.theme, "export_dir": str(self.export_dir)}
+        data: dict[str, str] = {"theme": self.theme}
+        if self.export_dir_chosen:
+            data["export_dir"] = str(self.export_dir)
         temporary = ""
         try:
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -10,8 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kb.cli.common import add_kb_argument, kb_root
-from kb.text.suggest import did_you_mean
+from kb.cli.common import NotFound, add_kb_argument, find_entity, kb_root
 
 if TYPE_CHECKING:
     from kb.store.knowledge import KnowledgeBase
@@ -19,20 +18,11 @@ if TYPE_CHECKING:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("ids", nargs="+", metavar="ID", help="two or more chip ids")
+    parser.add_argument("ids", nargs="+", metavar="ID", help="two or more chips: ids, names or aliases (any case)")
     parser.add_argument("--markdown", action="store_true", help="print the comparison as a markdown note")
     parser.add_argument("--out", metavar="FILE", type=Path, help="write the markdown note to FILE")
     add_kb_argument(parser)
     parser.add_argument("--force", action="store_true", help="with --out: overwrite a file edited by hand")
-
-
-def _chip_problem(kb: KnowledgeBase, wanted: str) -> str | None:
-    entity = kb.get(wanted)
-    if entity is None:
-        return f"no chip with id {wanted!r}" + did_you_mean(wanted, [c.id for c in kb.chips], n=3)
-    if entity.type != "chip":
-        return f"{wanted!r} is a {entity.type}, not a chip"
-    return None
 
 
 def _print_table(kb: KnowledgeBase, comparison: Comparison) -> None:
@@ -60,13 +50,21 @@ def _print_table(kb: KnowledgeBase, comparison: Comparison) -> None:
                 cells.append(Text("not disclosed" if cell.not_disclosed else "", style="dim"))
                 continue
             text = Text(format_number(cell.value), style="bold green" if cell.best else "")
+            if cell.estimate:
+                text.append(" est.", style="dim italic")
             if cell.disputed:
                 text.append(" ≠", style="yellow")
             cells.append(text)
         label = Text(row.label + (" (derived)" if row.derived else ""), style="italic" if row.derived else "")
         table.add_row(label, Text(row.unit), *cells)
     console.print(table)
-    console.print(Text("bold: best in row   ≠: sources disagree (the first stated value is shown)", style="dim"))
+    console.print(
+        Text(
+            "bold: best in row   ≠: sources disagree (the first stated value is shown)"
+            "   est.: a third party's estimate, no source states it",
+            style="dim",
+        )
+    )
     for row in comparison.rows:
         for chip, cell in zip(comparison.chips, row.cells, strict=True):
             if cell.disputed and not row.derived:
@@ -97,14 +95,16 @@ def run(args: argparse.Namespace) -> int:
     if len(dict.fromkeys(args.ids)) < 2:
         raise UsageError("give at least two different chip ids to compare")
     kb = load_kb(kb_root(args))
-    for wanted in args.ids:
-        problem = _chip_problem(kb, wanted)
-        if problem:
-            print(visible(f"chipkb: {problem}"), file=sys.stderr)
-            return 1
+    try:
+        ids = list(dict.fromkeys(find_entity(kb, wanted, "chip").id for wanted in args.ids))
+    except NotFound as error:
+        print(visible(f"chipkb: {error}"), file=sys.stderr)
+        return 1
+    if len(ids) < 2:
+        raise UsageError(f"{', '.join(args.ids)} name one chip; give at least two different chips to compare")
     if args.out is not None:
         try:
-            report = export_comparison(kb, args.ids, args.out, force=args.force)
+            report = export_comparison(kb, ids, args.out, force=args.force)
         except ExportError as error:
             print(visible(f"chipkb: {error}"), file=sys.stderr)
             return 1
@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
             return 1
         print(visible(f"{'unchanged' if report.unchanged else 'wrote'} {args.out}"))
         return 0
-    comparison = compare(kb, args.ids)
+    comparison = compare(kb, ids)
     if args.markdown:
         sys.stdout.write(visible(comparison_note(kb, comparison)))
     else:

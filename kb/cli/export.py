@@ -8,15 +8,26 @@ import argparse
 import sys
 from pathlib import Path
 
-from kb.cli.common import add_kb_argument, kb_root
-from kb.text.suggest import did_you_mean
+from kb.cli.common import NotFound, add_kb_argument, find_entity, kb_root
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("ids", nargs="*", metavar="ID", help="entities to export (default: the whole KB)")
-    parser.add_argument("--out", metavar="DIR", type=Path, required=True, help="the folder to write the notes in")
+    parser.add_argument("--out", metavar="DIR", type=_folder, required=True, help="the folder to write the notes in")
     add_kb_argument(parser)
     parser.add_argument("--force", action="store_true", help="overwrite notes edited by hand since chipkb wrote them")
+    parser.add_argument(
+        "--into-existing",
+        action="store_true",
+        help="add the notes to a folder that holds other files (by default only a new or empty folder, or an"
+        " earlier export, is written into)",
+    )
+
+
+def _folder(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty folder name")
+    return Path(text)
 
 
 def print_kept(paths: list[Path]) -> None:
@@ -33,18 +44,18 @@ def run(args: argparse.Namespace) -> int:
     from kb.text.terminal_safe import visible
 
     kb = load_kb(kb_root(args))
-    for wanted in args.ids:
-        if wanted not in kb.entities:
-            hint = did_you_mean(wanted, kb.entities, n=3)
-            print(visible(f"chipkb: no entity with id {wanted!r}{hint}"), file=sys.stderr)
-            return 1
+    try:
+        ids = [find_entity(kb, wanted).id for wanted in args.ids]
+    except NotFound as error:
+        print(visible(f"chipkb: {error}"), file=sys.stderr)
+        return 1
     if kb.errors:
         print(
             f"chipkb: warning: the KB has {len(kb.errors)} errors (see 'chipkb validate'); exporting what loaded",
             file=sys.stderr,
         )
     try:
-        report = export_notes(kb, args.out, args.ids or None, force=args.force)
+        report = export_notes(kb, args.out, ids or None, force=args.force, into_existing=args.into_existing)
     except ExportError as error:
         print(visible(f"chipkb: {error}"), file=sys.stderr)
         return 1

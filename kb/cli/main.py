@@ -14,11 +14,12 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import os
 import sys
 from collections.abc import Mapping, Sequence
 
 from kb import __version__
-from kb.cli.common import UsageError
+from kb.cli.common import UsageError, check_environment, finish_output, output_failure
 
 #: name -> (module, one-line help)
 Commands = Mapping[str, tuple[str, str]]
@@ -30,6 +31,11 @@ COMMANDS: Commands = {
     "export": ("kb.cli.export", "write notes as a markdown vault"),
     "compare": ("kb.cli.compare", "compare chips side by side"),
     "search": ("kb.cli.search", "full-text search of the KB"),
+    "rank": ("kb.cli.rank", "rank chips by one figure, best first"),
+    "timeline": ("kb.cli.timeline", "chips by announcement and availability date"),
+    "chart": ("kb.cli.chart", "chart one figure against date, or ranked as bars"),
+    "import": ("kb.cli.importing", "propose (or --write) chips and figures from a public dataset"),
+    "completion": ("kb.cli.completion", 'print shell completion code: eval "$(chipkb completion bash)"'),
 }
 
 
@@ -76,8 +82,13 @@ def main(argv: Sequence[str] | None = None, commands: Commands = COMMANDS, defau
     wants_default = not arguments or (arguments[0].startswith("-") and arguments[0] not in _TOP_LEVEL_OPTIONS)
     if wants_default and default is not None:
         arguments.insert(0, default)  # `chipkb --kb DIR` opens the app on DIR
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions: answer, and exit
+        from kb.cli.completion import autocomplete
+
+        autocomplete(build_parser(commands=commands))
     parser = build_parser(only=_command_in(arguments, commands), commands=commands)
     try:
+        check_environment()
         args = parser.parse_args(arguments)
         if getattr(args, "run", None) is None:
             raise UsageError("a command is needed (see 'chipkb --help')")
@@ -86,14 +97,17 @@ def main(argv: Sequence[str] | None = None, commands: Commands = COMMANDS, defau
         print(f"chipkb: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        print("chipkb: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         sys.stderr.close()
         return 1
+    except (OSError, UnicodeEncodeError) as error:  # output that cannot be written, a folder gone
+        return output_failure(error)
 
 
 def entry_point(commands: Commands = COMMANDS, default: str | None = None) -> None:
-    code = main(commands=commands, default=default)
+    code = finish_output(main(commands=commands, default=default))
     # The process ends here: spare it the full collections Python runs at exit over every object
     # still alive (~15 ms once whoosh is imported) by moving them all out of the collector's sight.
     gc.freeze()

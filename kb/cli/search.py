@@ -1,16 +1,21 @@
 """Full-text search of the KB, English and Japanese: words, "phrases", AND, OR, NOT, wildcards
-(infer*), fuzzy terms (trainum~) and filters: type:claim vendor:aws chip:trainium2 kind:forecast
-tag:supply-chain lang:ja year:2023..2025. On a terminal the hits are a table with the matches
-highlighted; piped, one hit a line: type, id, title and snippet separated by tabs; --markdown
-prints them as one note for Obsidian or zk, --out FILE writes that note (a file edited by hand
-since chipkb wrote it is kept, exit 1, unless --force). Exit 0 with hits, 1 with none (saying
-which terms matched nothing, and what was meant), 2 for a malformed query."""
+(infer*), fuzzy terms (trainum~), filters (type:claim vendor:aws chip:trainium2 kind:forecast
+tag:supply-chain lang:ja year:2023..2025) and figure and date filters on chips
+(hbm-capacity>=100GB tdp<=500W bf16-dense>1000 announced>=2024 available:2023..2025; a chip
+matches when any of its values does). One row per entity: a source at its best passage, with how
+many more of its passages match (--passages lists them). A query that names a chip or vendor puts
+it first; when no hit holds every word, the hits that hold the most of them are shown, each with
+the words it lacks. On a terminal the hits are a table with the matches highlighted; piped, one
+hit a line: type, id, title and snippet separated by tabs; --markdown prints them as one note for
+Obsidian or zk, --out FILE writes that note (a file edited by hand since chipkb wrote it is kept,
+exit 1, unless --force). Exit 0 with hits, 1 with none (saying which terms matched nothing, and
+what was meant), 2 for a malformed query or filter."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kb.cli.common import add_kb_argument, kb_folder, print_json
 
@@ -20,14 +25,22 @@ if TYPE_CHECKING:
     from kb.search.engine import SearchResults
 
 
-def _limit(text: str) -> int:
+def _whole_number(text: str, least: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
+    if value < least:
+        raise argparse.ArgumentTypeError(f"must be {least} or more")
     return value
+
+
+def _limit(text: str) -> int:
+    return _whole_number(text, 1)
+
+
+def _offset(text: str) -> int:
+    return _whole_number(text, 0)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,7 +50,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_kb_argument(parser)
     parser.add_argument("--type", choices=ENTITY_TYPES, help="only hits of this type")
     parser.add_argument("--limit", type=_limit, default=20, metavar="N", help="show at most N hits (default 20)")
+    parser.add_argument(
+        "--offset", type=_offset, default=0, metavar="N", help="skip the best N hits (the next page: --offset 20)"
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--passages", action="store_true", help="also list each source's other matching passages")
     parser.add_argument("--markdown", action="store_true", help="print the hits as one markdown note")
     parser.add_argument("--out", metavar="FILE", help="write the markdown note to FILE")
     parser.add_argument("--force", action="store_true", help="with --out: overwrite a file edited by hand")
@@ -79,7 +96,7 @@ def _search(args: argparse.Namespace) -> int:
         _say(f"cannot open the search index: {error.strerror or error}")
         return 1
     try:
-        results = engine.search(query, type=args.type, limit=args.limit)
+        results = engine.search(query, type=args.type, limit=args.limit, offset=args.offset, passages=args.passages)
     except QueryError as error:
         _say(f"error: {error}")
         return 2
@@ -97,18 +114,10 @@ def _search(args: argparse.Namespace) -> int:
             {
                 "query": results.query,
                 "total": results.total,
-                "hits": [
-                    {
-                        "id": hit.id,
-                        "type": hit.type,
-                        "title": hit.title,
-                        "score": hit.score,
-                        "snippet": hit.snippet,
-                        "highlights": [list(span) for span in hit.highlights],
-                        "passage": hit.passage,
-                    }
-                    for hit in results.hits
-                ],
+                "offset": results.offset,
+                "more": results.more,
+                "partial": results.partial,
+                "hits": [_json_hit(hit, args.passages) for hit in results.hits],
                 "unmatched_terms": results.unmatched_terms,
                 "suggestions": results.suggestions,
             }
@@ -117,11 +126,63 @@ def _search(args: argparse.Namespace) -> int:
         _print_table(results)
     else:
         for hit in results.hits:
-            print(f"{hit.type}\t{hit.id}\t{hit.title}\t{hit.snippet}")
+            print(f"{hit.type}\t{hit.id}\t{hit.title}\t{hit.snippet}{_notes(hit)}")
+            for passage in hit.passages or ():
+                print(f"{passage.type}\t{passage.id}\t{passage.title}\t¶{passage.passage} {passage.snippet}")
     if not results.hits:
         _say(_no_hits(results))
         return 1
+    if results.partial and not args.json:
+        _say(_partial(results))
     return 0
+
+
+def _json_hit(hit: Any, passages: bool) -> dict[str, Any]:
+    """One hit as `--json` gives it: `more` counts a source's other matching passages (listed in
+    `passages` with --passages), `missing` the query's words it lacks, `matched` what it matched
+    besides its title and text."""
+    shown: dict[str, Any] = {
+        "id": hit.id,
+        "type": hit.type,
+        "title": hit.title,
+        "score": hit.score,
+        "snippet": hit.snippet,
+        "highlights": [list(span) for span in hit.highlights],
+        "passage": hit.passage,
+        "more": hit.more,
+        "missing": list(hit.missing),
+        "matched": [
+            {"field": field, "text": text, "highlights": [list(span) for span in spans]}
+            for field, text, spans in hit.reasons
+        ],
+    }
+    if passages:
+        shown["passages"] = [
+            {
+                "passage": passage.passage,
+                "line": passage.line,
+                "score": passage.score,
+                "snippet": passage.snippet,
+                "highlights": [list(span) for span in passage.highlights],
+            }
+            for passage in hit.passages or ()
+        ]
+    return shown
+
+
+def _notes(hit: Any) -> str:
+    """What a hit's line adds after its snippet: ` (+2 more passages; missing: 特化; alias: Trn2)`."""
+    notes = []
+    if hit.more:
+        notes.append(f"+{hit.more} more passage{'s' if hit.more != 1 else ''}")
+    if hit.missing:
+        notes.append("missing: " + ", ".join(hit.missing))
+    notes += [f"{field}: {text}" for field, text, _ in hit.reasons]
+    return f" ({'; '.join(notes)})" if notes else ""
+
+
+def _partial(results: SearchResults) -> str:
+    return "no hit holds every word of the query: these hold the most of them (each says what it lacks)"
 
 
 def _note(root: str, results: SearchResults, out_file: str | None, force: bool) -> int:
@@ -181,16 +242,27 @@ def _print_table(results: SearchResults) -> None:
     from rich.text import Text
 
     hits, total = results.hits, results.total
-    table = Table(show_lines=False, caption=f"{total} hit{'s' if total != 1 else ''}, {len(hits)} shown")
+    first = results.offset + 1
+    shown = f"{first}-{results.offset + len(hits)} shown" if hits else "none shown"
+    more = f"; the next: --offset {results.offset + len(hits)}" if results.more else ""
+    partial = "; none holds every word" if results.partial else ""
+    table = Table(show_lines=False, caption=f"{total} hit{'s' if total != 1 else ''}, {shown}{more}{partial}")
     for name in ("type", "id", "title", "snippet"):
         table.add_column(name, overflow="fold")
     for hit in hits:
         shown_id = hit.id + (f" ¶{hit.passage}" if hit.passage else "")
-        table.add_row(
-            Text(hit.type),
-            Text(shown_id),
-            _highlighted(hit.title, hit.title_highlights),
-            _highlighted(hit.snippet, hit.highlights),
-        )
+        if hit.more:
+            shown_id += f" (+{hit.more} more passage{'s' if hit.more != 1 else ''})"
+        snippet = _highlighted(hit.snippet, hit.highlights)
+        if hit.missing:
+            snippet.append("\nmissing: " + ", ".join(hit.missing), style="yellow")
+        for field, text, spans in hit.reasons:
+            snippet.append(f"\n{field}: ", style="dim")
+            snippet.append_text(_highlighted(text, spans))
+        table.add_row(Text(hit.type), Text(shown_id), _highlighted(hit.title, hit.title_highlights), snippet)
+        for passage in hit.passages or ():
+            table.add_row(
+                Text(""), Text(f"  ¶{passage.passage}"), Text(""), _highlighted(passage.snippet, passage.highlights)
+            )
     if hits:
         Console(highlight=False).print(table)

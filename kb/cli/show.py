@@ -6,12 +6,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kb.cli.common import add_kb_argument, kb_root, print_json
-from kb.text.suggest import did_you_mean
+from kb.cli.common import NotFound, add_kb_argument, find_entity, kb_root, print_json
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("id", help="the entity's id")
+    parser.add_argument("id", help="the entity's id, name or alias (any case)")
     add_kb_argument(parser)
     parser.add_argument("--json", action="store_true", help="print the fields as loaded plus resolved names")
 
@@ -23,10 +22,10 @@ def run(args: argparse.Namespace) -> int:
     from kb.views.describe import entity_fields, resolved
 
     kb = load_kb(kb_root(args))
-    entity = kb.get(args.id)
-    if entity is None:
-        hint = did_you_mean(args.id, kb.entities, n=3)
-        print(visible(f"chipkb: no entity with id {args.id!r}{hint}"), file=sys.stderr)
+    try:
+        entity = find_entity(kb, args.id)
+    except NotFound as error:
+        print(visible(f"chipkb: {error}"), file=sys.stderr)
         return 1
     if args.json:
         print_json({**entity_fields(entity), "resolved": resolved(kb, entity)})

@@ -26,16 +26,30 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from kb.notes.render import comparison_note, comparison_path, entity_note, index_note, note_path
+from kb.notes.render import comparison_note, comparison_path, entity_note, index_note, note_path, unlink_absent
 from kb.store.knowledge import KnowledgeBase
 from kb.store.model import Entity
+from kb.store.schema import WINDOWS_RESERVED
 from kb.text.slugs import SLUG
 from kb.views.compare import compare
 
 MANIFEST = ".chipkb-export.json"
+MARKDOWNLINT_FILE = ".markdownlint.yaml"
+#: markdownlint's settings for the vault: the style rules the notes break on purpose are off;
+#: every rule that changes how a note renders (headings, lists, tables, links) stays on.
+MARKDOWNLINT_CONFIG = """\
+# Written by chipkb export. The notes quote sources verbatim, so some style rules cannot hold.
+MD010: false  # hard tabs: a quoted source's own tabs, inside lines
+MD013: false  # line length: quoted passages and statements are kept whole
+MD025: false  # one top-level heading: the front matter's title repeats the note's heading
+MD026: false  # trailing punctuation in headings: a claim's heading is its statement, a sentence
+MD034: false  # bare URLs: a quoted source's own text may hold URLs
+"""
 _TOKEN_BYTES = 8
 _TEMPORARY = re.compile(rf"\..+\.[0-9a-f]{{{2 * _TOKEN_BYTES}}}\.tmp\Z")
 _MANIFEST_FORMAT = 1
+#: The longest name every file system takes (255 bytes), less what a temporary file adds to it.
+_MAX_NAME_BYTES = 255 - len(".") - len(".tmp") - 1 - 2 * _TOKEN_BYTES
 
 
 class ExportError(Exception):
@@ -65,6 +79,11 @@ def _parts(relative: str) -> tuple[str, ...]:
         or any(c in relative for c in ("\\", "\0"))
     ):
         raise ExportError(f"refusing to write {relative!r}: not a plain path inside the export folder")
+    for name in names:
+        if name.split(".")[0].lower() in WINDOWS_RESERVED:
+            raise ExportError(f"refusing to write {relative!r}: Windows reserves the name {name!r} for a device")
+        if len(name.encode("utf-8", "surrogateescape")) > _MAX_NAME_BYTES:
+            raise ExportError(f"refusing to write {relative!r}: a file name longer than {_MAX_NAME_BYTES} bytes")
     return tuple(names)
 
 
@@ -296,35 +315,94 @@ def _note_paths(entities: Sequence[Entity]) -> dict[str, Entity]:
     return paths
 
 
+def _vault_folder(out_dir: Path, into_existing: bool) -> None:
+    """Refuse a vault folder that is not chipkb's to fill: the root folder (always), and, unless
+    `into_existing`, a folder that already holds something but no export manifest (chipkb did not
+    create it: `/etc`, a home folder, a vault of other notes)."""
+    if not str(out_dir):
+        raise ExportError("refusing to export into a folder with an empty name")
+    try:
+        resolved = Path(os.path.realpath(out_dir))
+    except OSError as error:  # the working folder is gone
+        raise ExportError(f"cannot find the export folder {out_dir}: {error.strerror}") from None
+    if resolved.parent == resolved:
+        raise ExportError(f"refusing to export into the root folder {out_dir}")
+    if into_existing or not resolved.is_dir():
+        return
+    try:
+        with os.scandir(resolved) as entries:
+            names = {entry.name for entry in entries}
+    except OSError as error:
+        raise ExportError(f"cannot open the export folder {out_dir}: {error.strerror}") from None
+    if names and MANIFEST not in names:
+        raise ExportError(
+            f"{out_dir}: not empty, and not a folder chipkb exported into (it has no {MANIFEST}); export into a"
+            " new or empty folder, or add the notes to it with --into-existing"
+        )
+
+
 def export_notes(
-    kb: KnowledgeBase, out_dir: Path, ids: Sequence[str] | None = None, *, force: bool = False
+    kb: KnowledgeBase,
+    out_dir: Path,
+    ids: Sequence[str] | None = None,
+    *,
+    force: bool = False,
+    into_existing: bool = False,
 ) -> ExportReport:
     """Export the notes of `ids` (all entities when None) and `index.md` into `out_dir`.
 
     The index links every note exported now and every note chipkb exported into the folder
     before (per its manifest) whose entity is still in the KB, so exporting one entity at a time
-    builds up one index.  An unknown id raises KeyError.
+    builds up one index.  An unknown id raises KeyError.  A folder that holds files but is not an
+    earlier export is refused unless `into_existing` (`_vault_folder`).
     """
     if ids is None:
         chosen = sorted(kb.entities.values(), key=lambda e: (e.type, e.id))
     else:
         chosen = [kb.entities[i] for i in dict.fromkeys(ids)]
     notes_of = _note_paths(chosen)
+    _vault_folder(out_dir, into_existing)
     _outside_kb(kb, out_dir, [*notes_of, "index.md"])
     with _Folder(out_dir) as folder:
         earlier: list[Entity] = []
+        chosen_ids = {e.id for e in chosen}
         if ids is not None:
-            previous = _read_manifest(folder, force)
-            chosen_ids = {e.id for e in chosen}
-            for entity in kb.entities.values():
-                if entity.id in chosen_ids or not SLUG.match(entity.id):
-                    continue
-                path = note_path(entity)
-                if path in previous and folder.exists(_parts(path)):
-                    earlier.append(entity)
+            earlier = _exported_before(kb, folder, force, chosen_ids)
         notes = {path: entity_note(kb, entity) for path, entity in notes_of.items()}
-        notes["index.md"] = index_note(kb, [*notes_of.values(), *earlier])
+        comparisons = _comparisons_in(folder, force)
+        if ids is not None:  # links to notes the vault does not hold become text
+            present = _targets([*chosen, *earlier], comparisons)
+            notes = {path: unlink_absent(text, present) for path, text in notes.items()}
+        notes["index.md"] = index_note(kb, [*notes_of.values(), *earlier], comparisons)
+        notes[MARKDOWNLINT_FILE] = MARKDOWNLINT_CONFIG
         return _write_into(folder, notes, force)
+
+
+def _exported_before(kb: KnowledgeBase, folder: _Folder, force: bool, skip: set[str] = frozenset()) -> list[Entity]:
+    """The entities (other than `skip`) whose notes chipkb exported into the folder before."""
+    previous = _read_manifest(folder, force)
+    earlier = []
+    for entity in kb.entities.values():
+        if entity.id in skip or not SLUG.match(entity.id):
+            continue
+        path = note_path(entity)
+        if path in previous and folder.exists(_parts(path)):
+            earlier.append(entity)
+    return earlier
+
+
+def _comparisons_in(folder: _Folder, force: bool, also: Sequence[str] = ()) -> list[str]:
+    """The comparison notes chipkb exported into the folder (and `also`), as paths."""
+    previous = _read_manifest(folder, force)
+    found = {p for p in previous if p.startswith("comparisons/") and folder.exists(_parts(p))}
+    return sorted(found | set(also))
+
+
+def _targets(entities: Sequence[Entity], comparisons: Sequence[str]) -> set[str]:
+    """What a wikilink may name in the vault: each note's path without `.md`, and its id."""
+    targets = {note_path(e).removesuffix(".md") for e in entities} | {e.id for e in entities}
+    paths = {path.removesuffix(".md") for path in comparisons}
+    return targets | paths | {path.removeprefix("comparisons/") for path in paths}
 
 
 def export_comparison(
@@ -337,10 +415,17 @@ def export_comparison(
 
 
 def export_comparison_into(
-    kb: KnowledgeBase, chip_ids: Sequence[str], out_dir: Path, *, force: bool = False
+    kb: KnowledgeBase, chip_ids: Sequence[str], out_dir: Path, *, force: bool = False, into_existing: bool = False
 ) -> ExportReport:
-    """Write the comparison note into a vault, as `comparisons/<a>-vs-<b>.md` (see `comparison_path`)."""
+    """Write the comparison note into a vault, as `comparisons/<a>-vs-<b>.md` (see `comparison_path`);
+    the folder is refused as `export_notes` refuses it."""
     comparison = compare(kb, chip_ids)
     path = comparison_path([c.id for c in comparison.chips])
-    _outside_kb(kb, out_dir, [path])
-    return write_notes(out_dir, {path: comparison_note(kb, comparison)}, force=force)
+    _vault_folder(out_dir, into_existing)
+    _outside_kb(kb, out_dir, [path, "index.md"])
+    with _Folder(out_dir) as folder:
+        earlier = _exported_before(kb, folder, force)
+        comparisons = _comparisons_in(folder, force, also=[path])
+        note = unlink_absent(comparison_note(kb, comparison), _targets(earlier, comparisons))
+        notes = {path: note, "index.md": index_note(kb, earlier, comparisons), MARKDOWNLINT_FILE: MARKDOWNLINT_CONFIG}
+        return _write_into(folder, notes, force)

@@ -5,123 +5,45 @@ front matter (made by `yaml.safe_dump` and read back before use) and links other
 Obsidian wikilinks, `[[chips/trainium2|Trainium2]]`.  The same KB always gives the same bytes:
 everything is sorted and nothing depends on the clock.
 
-KB text is data here too, so every piece of it is escaped for the place it lands in:
-
-- C0 and C1 control characters (except newline and tab) are removed.  They mean nothing in
-  markdown and break the tools that read notes: a NUL ends the text for some, a lone CR splits a
-  line where the parser does not expect it, and an ESC reaches the terminal of anyone who runs
-  `cat` on the note.
-- In running text every character markdown (or Obsidian: `$` math, `%%` comments, `==`
-  highlights, `#` tags) gives a meaning is backslash-escaped, as are list and heading markers at
-  the start of a line, so KB text can never open a table, a code fence, a link or a heading.
-- In a table cell, newlines become spaces and `|` is escaped.
-- In a wikilink's label, Obsidian has no way to escape the characters that would end the link
-  (`[`, `]`, `|`, `\\`) or open a code span, HTML tag, math or comment running past its end
-  (`` ` ``, `<`, `>`, `$`, `%`), so they are replaced by their fullwidth forms (`［`, `｜`, ...).
-  The link target is always a checked slug.
+The escaping rules for KB text are in kb.notes.markdown.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from typing import Any
 
-import yaml
-
+from kb.notes.markdown import block, blockquote, front_matter, inline, label, one_line, url_text
 from kb.store.figures import FIGURES, format_number
 from kb.store.knowledge import KnowledgeBase
 from kb.store.model import Chip, Claim, Entity, Source, Spec, Vendor
 from kb.store.schema import SECTION_OF
-from kb.store.yamlread import SafeLoader
 from kb.text.slugs import SLUG
-from kb.text.terminal_safe import BIDI_CONTROLS
 from kb.views.compare import Cell, Comparison
-
-_CONTROLS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~=$%&^])")
-_LIST_MARKER = re.compile(r"([-+])|(\d{1,9})([.)])")
-#: Characters that could end a wikilink or open a span (code, HTML, math, comment) across its end.
-_LABEL = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "[]|\\`<>$%"})
-_URL = re.compile(r"https?://[^\s<>]+\Z")
-
-
-# --- escaping -----------------------------------------------------------------------------------
-
-
-def clean(text: str) -> str:
-    """`text` with line ends made `\\n` and every other control character (but tab) removed."""
-    return _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def one_line(text: str) -> str:
-    """`text` cleaned, with every run of whitespace (newlines included) made one space."""
-    return " ".join(clean(text).split())
-
-
-def _escape_line(line: str) -> str:
-    escaped = _SPECIAL.sub(r"\\\1", line)
-    marker = _LIST_MARKER.match(escaped)
-    if marker is None:
-        return escaped
-    if marker.group(1):
-        return "\\" + escaped
-    return f"{marker.group(2)}\\{marker.group(3)}{escaped[marker.end() :]}"
-
-
-def inline(text: str) -> str:
-    """KB text as one line of literal markdown: safe in a heading, a list item or a table cell."""
-    return _escape_line(one_line(text))
-
-
-def block(text: str) -> str:
-    """KB text as literal markdown paragraphs: its blank-line breaks and line breaks kept, each
-    line's surrounding whitespace dropped (four leading spaces would make it a code block)."""
-    lines: list[str] = []
-    for raw in clean(text).splitlines():
-        line = raw.strip()
-        if line:
-            lines.append(_escape_line(line))
-        elif lines and lines[-1]:
-            lines.append("")
-    while lines and not lines[-1]:
-        lines.pop()
-    return "\n".join(lines)
-
-
-def blockquote(text: str) -> str:
-    return "\n".join(f"> {line}" if line else ">" for line in block(text).split("\n"))
-
-
-def label(text: str) -> str:
-    """Text for a wikilink's label: one line, with the characters wikilinks reserve replaced."""
-    return one_line(text).translate(_LABEL)
-
-
-def url_text(url: str) -> str:
-    """A URL as an autolink when it is one, otherwise as literal text."""
-    cleaned = one_line(url)
-    return f"<{cleaned}>" if _URL.match(cleaned) else inline(cleaned)
-
-
-def front_matter(data: dict[str, Any]) -> str:
-    """`data` as a YAML front-matter block, checked to read back exactly as given."""
-    # Always the pure-Python emitter, so the bytes do not depend on whether libyaml is installed.
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1_000_000)
-    lines = text.split("\n")
-    if yaml.load(text, Loader=SafeLoader) != data or "---" in lines or "..." in lines:
-        raise ValueError(f"front matter of {data.get('id')!r} does not read back as written")
-    return f"---\n{text}---\n"
-
+from kb.views.describe import claim_links
 
 # --- links --------------------------------------------------------------------------------------
 
 
+#: Note names the vault uses for notes that are not entities' (index.md); an entity with such an
+#: id is linked by its folder form, so that a link never means two notes.
+RESERVED_NAMES = frozenset({"index"})
+
+
 def note_target(entity_type: str, entity_id: str) -> str:
-    """The wikilink target of an entity's note: its path without `.md`."""
+    """The path of an entity's note without `.md`: `chips/trainium2`."""
     if not SLUG.match(entity_id):
         raise ValueError(f"id {entity_id!r} is not a slug; no note can be named after it")
     return f"{SECTION_OF[entity_type]}/{entity_id}"
+
+
+def link_target(entity_type: str, entity_id: str) -> str:
+    """What a wikilink names for an entity's note, in Obsidian's default "shortest path when
+    possible" form: the file name alone (`trainium2`), since ids are unique across the KB and so
+    are the notes' names; the folder form only for a name the vault uses for another note."""
+    target = note_target(entity_type, entity_id)
+    return target if entity_id in RESERVED_NAMES else entity_id
 
 
 def note_path(entity: Entity) -> str:
@@ -135,7 +57,16 @@ def link(kb: KnowledgeBase, entity_id: str, *, in_table: bool = False) -> str:
     if entity is None or not SLUG.match(entity_id):
         return inline(entity_id)
     separator = "\\|" if in_table else "|"
-    return f"[[{note_target(entity.type, entity.id)}{separator}{label(entity.title) or entity.id}]]"
+    return f"[[{link_target(entity.type, entity.id)}{separator}{label(entity.title) or entity.id}]]"
+
+
+_WIKILINK = re.compile(r"\[\[([^\[\]|\\]+)(\\?\|)([^\[\]]*)\]\]")
+
+
+def unlink_absent(note: str, present: Container[str]) -> str:
+    """`note` with every wikilink whose target is not in `present` written as its label, as plain
+    text: a note exported alone must not link to notes the vault does not hold."""
+    return _WIKILINK.sub(lambda m: m.group(0) if m.group(1) in present else inline(m.group(3)), note)
 
 
 # --- pieces shared by the notes -------------------------------------------------------------------
@@ -237,7 +168,8 @@ def _spec_row(spec: Spec, disputed: bool, footnotes: _Footnotes) -> str:
     figure = FIGURES.get(spec.name)
     name = figure.label if figure else spec.name
     value = format_number(spec.value) if spec.value is not None else "not disclosed"
-    notes = (["sources disagree"] if disputed else []) + ([one_line(spec.note)] if spec.note else [])
+    notes = (["estimate"] if spec.is_estimate else []) + (["sources disagree"] if disputed else [])
+    notes += [one_line(spec.note)] if spec.note else []
     cells = [inline(name), value, inline(spec.unit), footnotes.ref(spec.source), inline("; ".join(notes))]
     return "| " + " | ".join(cells) + " |"
 
@@ -317,8 +249,8 @@ def _claim_note(kb: KnowledgeBase, claim: Claim) -> str:
             ("Tags", ", ".join(inline(t) for t in claim.tags)),
         ]
     )
-    for relation, title in (("supports", "Corroborated by"), ("contradicts", "Contradicted by")):
-        body += _section(title, [f"- {link(kb, other)}" for other in kb.linked(claim.id, relation)])
+    for heading, links in claim_links(kb, claim):
+        body += _section(heading, [f"- {link(kb, other.claim)}: {inline(other.reason)}" for other in links])
     return _note(front, body)
 
 
@@ -369,14 +301,20 @@ def entity_note(kb: KnowledgeBase, entity: Entity) -> str:
 _INDEX_SECTIONS = (("vendor", "Vendors"), ("chip", "Chips"), ("claim", "Claims"), ("source", "Sources"))
 
 
-def index_note(kb: KnowledgeBase, entities: Iterable[Entity]) -> str:
-    """`index.md`: a link to each of `entities`, by type, sorted by id."""
+def index_note(kb: KnowledgeBase, entities: Iterable[Entity], comparisons: Iterable[str] = ()) -> str:
+    """`index.md`: a link to each of `entities`, by type, sorted by id, then to each comparison
+    note (`comparisons/<name>.md` paths) in the vault."""
     by_id = {e.id: e for e in entities}
     front = front_matter({"id": "index", "type": "index", "title": "chipkb", "aliases": [], "tags": ["chipkb/index"]})
     body = ["# chipkb", "", "Vendors, chips, claims and sources exported from the chipkb knowledge base."]
     for entity_type, title in _INDEX_SECTIONS:
         ids = sorted(i for i, e in by_id.items() if e.type == entity_type)
         body += _section(f"{title} ({len(ids)})", [f"- {link(kb, i)}" for i in ids])
+    names = sorted(path.removesuffix(".md").removeprefix("comparisons/") for path in comparisons)
+    body += _section(
+        f"Comparisons ({len(names)})",
+        [f"- [[{comparison_target(kb, name)}|{label(name.replace('-vs-', ' vs '))}]]" for name in names],
+    )
     return _note(front, body)
 
 
@@ -389,6 +327,11 @@ def comparison_name(chip_ids: Sequence[str]) -> str:
         digest = hashlib.sha256(name.encode()).hexdigest()[:12]
         name = f"{name[:100].rstrip('-')}-{digest}"
     return name
+
+
+def comparison_target(kb: KnowledgeBase, name: str) -> str:
+    """A comparison note's link target: its name, or its path where an entity has that id too."""
+    return f"comparisons/{name}" if name in kb.entities or name in RESERVED_NAMES else name
 
 
 def comparison_path(chip_ids: Sequence[str]) -> str:
@@ -404,6 +347,8 @@ def _compare_cell(cell: Cell, derived: bool, footnotes: _Footnotes) -> str:
     else:
         text = format_number(cell.value)
         text = f"**{text}**" if cell.best else text
+        if cell.estimate:
+            text += " (estimate)"
         if cell.disputed:
             text += " (disputed)"
     if not derived:
@@ -480,7 +425,7 @@ def results_note(query: str, hits: list[tuple[str, str, str, str]]) -> str:
     lines = []
     for number, (hit_id, hit_type, title, snippet) in enumerate(hits, start=1):
         if hit_type in SECTION_OF and SLUG.match(hit_id):
-            target = f"[[{note_target(hit_type, hit_id)}|{label(title) or hit_id}]]"
+            target = f"[[{link_target(hit_type, hit_id)}|{label(title) or hit_id}]]"
         else:
             target = inline(title or hit_id)
         text = f" — {inline(snippet)}" if one_line(snippet) else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from kb.store.figures import format_spec
 from kb.store.knowledge import KnowledgeBase
 from kb.store.model import Chip, Claim, Entity
-from kb.views.describe import entity_fields, resolved
+from kb.views.describe import claim_links, entity_fields, resolved
 
 
 def render_entity(kb: KnowledgeBase, entity: Entity) -> str:
@@ -13,7 +13,7 @@ def render_entity(kb: KnowledgeBase, entity: Entity) -> str:
     fields = entity_fields(entity)
     details = resolved(kb, entity)
     for name, value in fields.items():
-        if name in ("type", "id", "specs", "text"):
+        if name in ("type", "id", "specs", "text", "supports", "contradicts"):
             continue
         if isinstance(value, list):
             value = ", ".join(str(v) for v in value)
@@ -34,9 +34,10 @@ def render_entity(kb: KnowledgeBase, entity: Entity) -> str:
             lines.append(f"  source url: {details['source_url']}")
         names = ", ".join(f"{name} ({sid})" for sid, name in details["subject_names"].items())
         lines.append(f"  subject names: {names}")
-        for relation, label in (("supported_by", "linked in support"), ("contradicted_by", "linked in contradiction")):
-            if details[relation]:
-                lines.append(f"  {label}: {', '.join(details[relation])}")
+        for heading, links in claim_links(kb, entity):
+            if links:
+                lines.append(f"  {heading.lower()}:")
+                lines += [f"    {link.claim} -- {link.reason}" for link in links]
     for key in ("chips", "claims"):
         if details.get(key):
             lines.append(f"  {key}: {', '.join(details[key])}")

@@ -13,6 +13,12 @@ never be found.  Here, as in Lucene's CJKBigramFilter:
   query (`kb.search.engine`) and finds 推 in 推論 and 論 at the end of 推論 alike, at a fraction of the
   cost of indexing every character twice.
 
+A query is read the way the text is written, not as one strict phrase (`query_words`): a run of
+Japanese is cut where its script changes, its hiragana (particles and okurigana: の, に, を, は,
+した, する) left out, so `推論に特化した` looks for 推論 and 特化 and finds 「推論」に特化したチップ;
+a katakana word's final ー is left out (レイテンシー finds レイテンシ and the other way round); a
+long run of kanji is read as two-character words (安定供給 finds 供給の安定性).
+
 Character offsets always point into the original, un-normalised text, so highlights land on
 what the reader sees.  The tokenizer is pickled into each index: renaming this module or changing
 what it emits needs a new ANALYZER_VERSION, which makes every index rebuild itself.
@@ -83,6 +89,56 @@ def stem_word(word: str) -> str:
     if len(word) < _MIN_STEMMED or not word.isalpha():
         return word
     return _porter_stem(word)
+
+
+def name_key(name: str) -> str:
+    """A name as the index keeps it for finding an entity by name: NFKC, case folded, its words
+    joined by hyphens (`TPU v5e`, `tpu-v5e` and `ＴＰＵ　v5e` are all `tpu-v5e`)."""
+    return "-".join(_WORD.findall(unicodedata.normalize("NFKC", name).casefold()))
+
+
+def _script(char: str) -> str:
+    """h (hiragana), k (katakana), c (kanji) or o (any other CJK), for cutting a query's runs;
+    the long vowel mark ー is "" (it belongs to the character before it)."""
+    code = ord(char)
+    if char == "ー":
+        return ""
+    if 0x3041 <= code <= 0x309F:
+        return "h"
+    if char in "ヶヵ々〆〇":  # written inside kanji compounds: 3ヶ月, 関ヶ原
+        return "c"
+    if 0x30A0 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF:
+        return "k"
+    if 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or code >= 0x20000:
+        return "c"
+    return "o"
+
+
+def query_words(run: str) -> list[str]:
+    """The words a query's run of CJK characters (NFKC-normalised, one `\\w` run) is searched as:
+    cut where the script changes, hiragana left out when the run holds anything else (a run of
+    hiragana alone is kept whole), a katakana word's final ー left out, and a run of four or more
+    kanji cut into two-character words (the last one three when the run is odd)."""
+    pieces: list[list[str]] = []  # [script, text]
+    for char in run:
+        script = _script(char)
+        if pieces and script in ("", pieces[-1][0]):
+            pieces[-1][1] += char
+        else:
+            pieces.append([script or "k", char])
+    words: list[str] = []
+    for script, text in pieces:
+        if script == "h":
+            continue
+        if script == "k" and len(text) > 2 and text.endswith("ー"):
+            text = text.rstrip("ー")
+        if script == "c" and len(text) >= 4:
+            cut = list(range(0, len(text) - 3, 2)) if len(text) % 2 else list(range(0, len(text) - 2, 2))
+            words += [text[start : start + 2] for start in cut]
+            words.append(text[cut[-1] + 2 :])
+            continue
+        words.append(text)
+    return words or [run]
 
 
 def _segments(text: str) -> Iterator[_Segment]:

@@ -4,21 +4,36 @@ suggestions.
 
 A chip name such as `B200 (SXM)`, `v5e` or `Trn1-vs-A100` is read as words (a hyphenated name is
 a phrase), and if whoosh still cannot parse a query, it is searched again as plain words.
+
+Ranking, on top of whoosh's BM25 over the words:
+
+- a query that names an entity (its id, name or alias, in any case or width: `Trn2`, `tpu-v5e`,
+  `TPU v5e`) puts that entity first, and an entity named by part of the query (`Trn2 HBM`) ranks
+  above the other hits that match as well;
+- a row per entity: a source shows once, at its best passage, with how many more of its passages
+  match (`Hit.more`; `search(..., passages=True)` lists them);
+- no cliff: when a query of plain words finds nothing that holds them all, the results that hold
+  the most of them come back (`SearchResults.partial`), each with the words it lacks
+  (`Hit.missing`); a word the index has never seen is still named, with suggestions.
+
+Each hit also says why it matched when a word matched something other than its title and text
+(`Hit.reasons`: an alias, a tag, a vendor's name) and, for a figure or date filter, which of the
+chip's values met it (an estimate marked as such).
 """
 
 from __future__ import annotations
 
 import threading  # whoosh imports it anyway: the engine's lock costs chipkb search nothing
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
 from whoosh.qparser import FuzzyTermPlugin, MultifieldParser, SingleQuotePlugin
 
-from kb.search.analysis import is_cjk, raw_tokens, stem_word
+from kb.search.analysis import is_cjk, name_key, raw_tokens, stem_word
 from kb.search.documents import TEXT_FIELDS, query_schema
 from kb.search.index import DAMAGE_ERRORS, SearchIndex
-from kb.search.query import QueryError, is_cjk_char, plain_words, prepare, rewrite
+from kb.search.query import Prepared, QueryError, is_cjk_char, plain_words, prepare, rewrite
 from kb.search.snippets import Highlighter, snippet
 from kb.store import schema
 
@@ -29,18 +44,54 @@ if TYPE_CHECKING:
 
 #: How alike (difflib's ratio) a suggestion must be to the word it replaces.
 _SIMILAR = 0.7
+#: What naming an entity adds to its score (a constant: BM25 would weigh a name by how long the
+#: entity's document is): the whole query naming it puts it above any BM25 score.
+NAMED = 1000.0
+#: ... part of the query naming it (`Trn2` in `Trn2 HBM`), or the query naming a figure it states
+#: (`HBM capacity`): above the hits whose words score alike.
+NAMED_PART = 20.0
+#: Boost of a hit that holds the words of one run of Japanese within NEAR_SLOP positions of each
+#: other, in any order (`推論に特化` and 「推論」に特化した).
+NEAR = 2.0
+NEAR_SLOP = 4
+#: How many words in a row may make a name (`NVIDIA A100 SXM4 40 GB` has six).
+_NAME_WORDS = 6
+#: When no result holds every word: the score of each word a result holds, so that results with
+#: more of the words always come first.
+MATCHED_WORD = 100_000.0
+
+#: Why a hit matched, besides its title and text: (what, as shown, spans of the matched words).
+Reason = tuple[str, str, tuple[tuple[int, int], ...]]
 
 
 class Hit:
-    """One document found.  `title` and `snippet` are KB text made safe to print (control
-    characters shown as escapes, whitespace collapsed); the spans index into them: `highlights`
-    into `snippet`, `title_highlights` into `title`.  For a passage of a source's text, `passage`
-    is its number (from 1) and `line` the line of the text it starts on.
+    """One row of results: an entity, at its best document.  `title` and `snippet` are KB text
+    made safe to print (control characters shown as escapes, whitespace collapsed); the spans
+    index into them: `highlights` into `snippet`, `title_highlights` into `title`.  For a passage
+    of a source's text, `passage` is its number (from 1) and `line` the line of the text it starts
+    on; `more` counts the source's other matching passages (`passages` lists them when asked).
+    `missing` are the query's words this hit lacks (only when no hit holds them all); `reasons`
+    what else matched: ("alias", "Trn2", spans), ("tag", "supply-chain (サプライチェーン)", spans),
+    ("figure", "HBM capacity 96 GiB (103.08 GB)", ()).
 
     (This module's records are plain classes: `dataclasses`, with the `inspect` it imports, would
     cost every `chipkb search` ~10 ms.)"""
 
-    __slots__ = ("highlights", "id", "line", "passage", "score", "snippet", "title", "title_highlights", "type")
+    __slots__ = (
+        "highlights",
+        "id",
+        "line",
+        "missing",
+        "more",
+        "passage",
+        "passages",
+        "reasons",
+        "score",
+        "snippet",
+        "title",
+        "title_highlights",
+        "type",
+    )
 
     def __init__(
         self,
@@ -54,6 +105,10 @@ class Hit:
         passage: int | None = None,
         line: int | None = None,
         title_highlights: tuple[tuple[int, int], ...] = (),
+        more: int = 0,
+        missing: tuple[str, ...] = (),
+        reasons: tuple[Reason, ...] = (),
+        passages: list[Hit] | None = None,
     ) -> None:
         self.id = id
         self.type = type
@@ -64,17 +119,24 @@ class Hit:
         self.passage = passage
         self.line = line
         self.title_highlights = title_highlights
+        self.more = more
+        self.missing = missing
+        self.reasons = reasons
+        self.passages = passages
 
     def __repr__(self) -> str:
         return f"Hit({self.type} {self.id!r}, passage={self.passage}, score={self.score})"
 
 
 class SearchResults:
-    """`total` counts every match, `hits` the best `limit`; `unmatched_terms` are the query's
-    terms (as typed, or `vendor:x` for a filter) that match no document, and `suggestions` the
-    nearest indexed terms for some of them."""
+    """`total` counts every row that matches (an entity once, however many of its passages
+    match), `hits` the best `limit` after the first `offset`; `more` says whether any row comes
+    after them; `partial` that no row holds every word of the query, so these hold the most of
+    them (each hit's `missing` says which it lacks); `unmatched_terms` are the query's terms (as
+    typed, or `vendor:x` for a filter) that match no document, and `suggestions` the nearest
+    indexed terms for some of them."""
 
-    __slots__ = ("hits", "query", "suggestions", "total", "unmatched_terms")
+    __slots__ = ("hits", "offset", "partial", "query", "suggestions", "total", "unmatched_terms")
 
     def __init__(
         self,
@@ -83,12 +145,60 @@ class SearchResults:
         hits: list[Hit],
         unmatched_terms: list[str],
         suggestions: dict[str, list[str]],
+        offset: int = 0,
+        partial: bool = False,
     ) -> None:
         self.query = query
         self.total = total
         self.hits = hits
         self.unmatched_terms = unmatched_terms
         self.suggestions = suggestions
+        self.offset = offset
+        self.partial = partial
+
+    @property
+    def more(self) -> bool:
+        return self.offset + len(self.hits) < self.total
+
+
+class _Plan:
+    """A parsed query taken apart: the filters every hit must meet, the user's words (each a
+    query of its own), and the whole; `plain` when the words are only ANDed (no OR, NOT)."""
+
+    def __init__(self, prepared: Prepared, parsed: wq.Query) -> None:
+        self.prepared = prepared
+        self.parsed = parsed
+        children = list(parsed.children()) if isinstance(parsed, wq.And) else [parsed]
+        self.filters = [c for c in children if _is_filter(c)]
+        self.words = [c for c in children if not _is_filter(c)]
+        self.plain = not prepared.operators
+        if self.plain:
+            # `why`, `the`, `its` in a question: a hit need not hold them
+            kept = [word for word in self.words if not _is_stopword(word)]
+            if kept:
+                self.words = kept
+
+
+#: Words of English questions that a hit need not hold (`why does AWS build its own chips`); quoted,
+#: they count as any word does.
+_STOPWORDS = (
+    "a an and are as at be by did do does for from how in is it its of on or that the this to was what when where"
+)
+STOPWORDS = frozenset([*_STOPWORDS.split(), "which", "who", "why", "with"])
+
+
+def _is_stopword(word: wq.Query) -> bool:
+    leaves = next(_user_terms(word), [])
+    return bool(leaves) and all(isinstance(q, wq.Term) and str(q.text) in STOPWORDS for q in leaves)
+
+
+def _is_filter(query: wq.Query) -> bool:
+    """A filter: a leaf of `facets` (or several, ANDed: `tag:"a b"`; or a figure filter)."""
+    if isinstance(query, wq.ConstantScoreQuery):
+        query = query.child
+    if query.is_leaf():
+        return query.field() == "facets"
+    return isinstance(query, wq.And) and all(c.is_leaf() and c.field() == "facets" for c in query.children())
 
 
 class _Expanded:
@@ -166,63 +276,166 @@ class SearchEngine:
 
     def parse(self, text: str) -> wq.Query:
         """The whoosh query for `text`; raises QueryError."""
+        return self._plan(text).parsed
+
+    def _plan(self, text: str) -> _Plan:
         prepared = prepare(text)
         try:
-            parsed = self._parser.parse(prepared)
+            parsed = self._parser.parse(prepared.text)
         except Exception:  # whoosh's parser has corner cases of its own: search the words
-            words = plain_words(prepared)
+            words = plain_words(prepared.text)
             try:
                 parsed = self._parser.parse(words)
             except Exception:
                 raise QueryError(f"cannot read the query {text!r}; try plain words") from None
         if parsed is wq.NullQuery or not any(leaf.field() is not None for leaf in parsed.leaves()):
             raise QueryError(f"nothing to search for in {text.strip()!r}: it has no words")
-        return rewrite(parsed)
+        return _Plan(prepared, rewrite(parsed, prepared.filters))
 
-    def search(self, query: str, *, type: str | None = None, limit: int = 20) -> SearchResults:
-        parsed = self.parse(query)
+    def search(
+        self, query: str, *, type: str | None = None, limit: int = 20, offset: int = 0, passages: bool = False
+    ) -> SearchResults:
+        """The best `limit` rows after the first `offset` (so every row can be reached, a page at a
+        time); with `passages`, each source's other matching passages too (`Hit.passages`)."""
+        plan = self._plan(query)
         if type is not None:
             if type not in schema.ENTITY_TYPES:
                 raise QueryError(f"--type {type} is not a type; use one of {', '.join(schema.ENTITY_TYPES)}")
-            parsed = wq.And([parsed, wq.Term("facets", f"type:{type}")])
+            plan.filters.append(wq.Term("facets", f"type:{type}"))
         with self._lock:
             try:
-                return self._run(query, parsed, limit)
+                return self._run(query, plan, limit, offset, passages)
             except DAMAGE_ERRORS as error:
                 searcher = self._index.rebuild(_error_name(error))
                 self._searcher.close()
                 self._set(searcher)
-                return self._run(query, parsed, limit)
+                return self._run(query, plan, limit, offset, passages)
 
-    def _run(self, query: str, parsed: wq.Query, limit: int) -> SearchResults:
+    def _run(self, query: str, plan: _Plan, limit: int, offset: int, passages: bool) -> SearchResults:
         searcher = self._searcher
         expanded = _Expanded(searcher.reader())
-        # optimize=False scores every match, so the total is exact without counting again
-        results = searcher.search(expanded.query(parsed), limit=max(1, limit), optimize=False)
-        total = len(results)
-        highlighter = self._highlighter(parsed, expanded)
-        hits = []
-        for hit in results[:limit]:
-            stored = hit.fields()
-            body, label = stored.get("text", ""), stored.get("label", "")
-            shown, marks = snippet(body, highlighter.spans(body))
-            title, title_marks = snippet(label, highlighter.spans(label), width=None)
-            hits.append(
-                Hit(
-                    id=stored["id"],
-                    type=stored["type"],
-                    title=title,
-                    score=round(float(hit.score or 0.0), 4),
-                    snippet=shown,
-                    highlights=marks,
-                    passage=stored.get("passage"),
-                    line=stored.get("line"),
-                    title_highlights=title_marks,
-                )
+        parsed = plan.parsed
+        ranked = [self._named(plan, _and(plan.words))] if plan.words else []
+        found = self._collect(_and([*plan.filters, *ranked]), expanded, offset + limit)
+        total, partial, missing_of = len(found), False, None
+        if total == 0 and plan.plain and len(plan.words) > 1:
+            # No row holds every word: the rows that hold the most of them, each word worth MATCHED_WORD.
+            either = wq.Or([wq.Or([word, wq.ConstantScoreQuery(word, MATCHED_WORD)]) for word in plan.words])
+            found = self._collect(
+                _and([*plan.filters, self._named(plan, either, whole=False)]), expanded, offset + limit
             )
-        unmatched = self._unmatched(parsed, expanded, run_phrases=total == 0)
-        suggestions = self._suggestions(parsed, unmatched) if unmatched else {}
-        return SearchResults(query, total, hits, unmatched, suggestions)
+            total, partial = len(found), len(found) > 0
+            missing_of = _Missing(searcher, expanded, plan.words)
+        highlighter = self._highlighter(parsed, expanded)
+        counts = found.collapsed_counts
+        hits = []
+        for hit in found[offset : offset + limit]:
+            stored = hit.fields()
+            made = self._hit(stored, float(hit.score or 0.0), highlighter, plan)
+            made.more = counts.get(stored["id"], 0) if stored["type"] == "source" else 0  # a source's id is its group
+            if missing_of is not None:
+                made.missing = missing_of.lacking(hit.docnum)
+            if made.more and (passages or made.passage is None):
+                others = self._passages(found.q, stored["id"], hit.docnum, expanded, highlighter, plan)
+                if made.passage is None and others and others[0].passage is not None:
+                    # the row stays where its title put it, but shows its best passage, not its title's details
+                    best = others.pop(0)
+                    title = self._hit(stored, made.score, highlighter, plan)
+                    made.snippet, made.highlights, made.passage, made.line = (
+                        best.snippet,
+                        best.highlights,
+                        best.passage,
+                        best.line,
+                    )
+                    others.insert(0, title)
+                made.passages = others if passages else None
+            hits.append(made)
+        asked = _and([*plan.filters, *plan.words]) if plan.plain and plan.words else parsed  # without `why`, `the`
+        unmatched = self._unmatched(asked, expanded, run_phrases=total == 0 or partial)
+        suggestions = self._suggestions(asked, unmatched) if unmatched else {}
+        return SearchResults(query, total, hits, unmatched, suggestions, offset, partial)
+
+    def _collect(self, query: wq.Query, expanded: _Expanded, limit: int) -> Any:
+        """Every match scored, one row per entity: a source's passages collapse into its best one.
+
+        The total is exact without counting again: optimize=False scores every match, and the
+        collector never swaps its matcher for a quicker one (whoosh's `replace`, every ten matches
+        by default), which prunes the matches that cannot reach the top `limit` and so leaves
+        them uncounted (`memory AND bandwidth` counted 32 of 34 that way)."""
+        searcher = self._searcher
+        # room for the documents a better passage of the same source pushes out of the top `limit`
+        top = searcher.collector(limit=2 * max(1, limit) + 10, optimize=False)
+        top.replace = 0
+        collector = _collapsing(top)
+        searcher.search_with_collector(expanded.query(query), collector)
+        results = collector.results()
+        results._total = collector.count()  # len() of collapsed results counts them uncollapsed otherwise
+        return results
+
+    def _named(self, plan: _Plan, words: wq.Query, *, whole: bool = True) -> wq.Query:
+        """`words`, ranked (module docstring): the entity the whole query names first (`whole`: its
+        words may be missing from it), then the entities part of the query names, the chips that
+        state the figure the query names (`HBM capacity`), and the hits that hold the words of a
+        run of Japanese near each other."""
+        if not plan.plain or not plan.words:
+            return words
+        reader = self._searcher.reader()
+        names = [_name_of(word) for word in plan.words]
+
+        def known(facet: str) -> bool:
+            return bool(reader.doc_frequency("facets", facet))
+
+        full = name_key(" ".join(names)) if all(names) else ""
+        boosts: list[wq.Query] = []
+        parts = {
+            name_key(" ".join(run))
+            for size in range(1, min(_NAME_WORDS, len(names)) + 1)
+            for first in range(len(names) - size + 1)
+            if all(run := names[first : first + size])
+        } - ({full} if whole else set())
+        named = [wq.Term("facets", f"name:{key}") for key in sorted(parts) if key and known(f"name:{key}")]
+        if named:
+            boosts.append(wq.ConstantScoreQuery(wq.Or(named), NAMED_PART))
+        if full and known(f"has:{full}"):
+            boosts.append(wq.ConstantScoreQuery(wq.Term("facets", f"has:{full}"), NAMED_PART))
+        near = [_near(run) for run in plan.prepared.runs]
+        near = [query for query in near if query is not None]
+        if near:
+            boosts.append(wq.Or(near, boost=NEAR))
+        if boosts:
+            only = wq.ConstantScoreQuery(words, 0.0)  # the words select; a boost only adds to the score
+            # (not AndMaybe, whose optional part whoosh scores only now and then)
+            words = wq.Or([words, *(wq.And([only, boost]) for boost in boosts)])
+        if whole and full and known(f"name:{full}"):
+            words = wq.Or([words, wq.ConstantScoreQuery(wq.Term("facets", f"name:{full}"), NAMED)])
+        return words
+
+    def _hit(self, stored: dict[str, Any], score: float, highlighter: Highlighter, plan: _Plan) -> Hit:
+        body, label = stored.get("text", ""), stored.get("label", "")
+        shown, marks = snippet(body, highlighter.spans(body))
+        title, title_marks = snippet(label, highlighter.spans(label), width=None)
+        return Hit(
+            id=stored["id"],
+            type=stored["type"],
+            title=title,
+            score=round(score, 4),
+            snippet=shown,
+            highlights=marks,
+            passage=stored.get("passage"),
+            line=stored.get("line"),
+            title_highlights=title_marks,
+            reasons=_reasons(stored, highlighter, plan, _marked(shown, marks) | _marked(title, title_marks)),
+        )
+
+    def _passages(
+        self, query: wq.Query, entity: str, best: int, expanded: _Expanded, highlighter: Highlighter, plan: _Plan
+    ) -> list[Hit]:
+        """The other documents of `entity` that `query` matches, best first."""
+        within = wq.And([query, wq.Term("facets", f"id:{entity}")])
+        found = self._searcher.search(within, limit=None, optimize=False)
+        return [
+            self._hit(hit.fields(), float(hit.score or 0.0), highlighter, plan) for hit in found if hit.docnum != best
+        ]
 
     def _highlighter(self, parsed: wq.Query, expanded: _Expanded) -> Highlighter:
         highlighter = Highlighter()
@@ -268,7 +481,7 @@ class SearchEngine:
         indexed terms."""
         found: dict[str, list[str]] = {}
         for leaves in _user_terms(parsed):
-            if _shown(leaves) not in unmatched:
+            if _shown(leaves) not in unmatched or hasattr(leaves[0], "typed"):
                 continue
             leaf = next((q for q in leaves if q.field() == "exact"), leaves[0])
             name = leaf.field()
@@ -306,6 +519,9 @@ class SearchEngine:
         word = word.lower()
         edits = 1 if len(word) <= 4 else 2
         candidates = list(self._searcher.corrector("exact").suggest(word, limit=5, maxdist=edits))
+        names = close_matches(word, candidates, n=3, cutoff=_SIMILAR)
+        if names:  # a mistyped name: the names it is near, not the words of the text
+            return names
         for stem in self._searcher.corrector("body").suggest(stem_word(word), limit=5, maxdist=edits):
             written = self._written(stem)
             if written:
@@ -357,6 +573,8 @@ def _shown(leaves: list[wq.Query]) -> str:
         if all(len(w) == 2 and is_cjk(w) for w in words):
             return words[0] + "".join(w[-1] for w in words[1:])
         text = '"' + " ".join(words) + '"'
+    elif hasattr(leaf, "typed"):  # a figure or date filter (kb.search.figure_filter), as typed
+        return str(leaf.typed)
     elif isinstance(leaf, wq.TermRange):  # only year: ranges are parsed; open ends are 0000 and 9999
         name, _, start = leaf.start.partition(":")
         end = leaf.end.partition(":")[2]
@@ -368,6 +586,156 @@ def _shown(leaves: list[wq.Query]) -> str:
         elif isinstance(leaf, wq.Prefix) and not is_cjk_char(text):
             text += "*"
     return text  # a filter's text is already `vendor:aws`
+
+
+def _collapsing(child: Any) -> Any:
+    """whoosh's CollapseCollector on the `group` column, keeping a source's best document, and
+    counting every document it sets aside and the rows left: whoosh's does not count the one it
+    drops when a better one of the same source comes later, and its count subtracts documents
+    it never collected.  It is also quicker: it reads each segment's column of groups at once
+    rather than a document at a time (a read from the file each, when the index is not
+    memory-mapped), and scores a source's document once, not twice."""
+    from bisect import insort
+
+    from whoosh import collectors
+
+    class Collapse(collectors.CollapseCollector):
+        #: Documents collected, then pushed out by a better one of the same source.
+        removed = 0
+
+        def set_subsearcher(self, subsearcher: Any, offset: int) -> None:
+            collectors.WrappingCollector.set_subsearcher(self, subsearcher, offset)
+            self.group_of = _groups(subsearcher.reader())
+
+        def count(self) -> int:
+            return int(self.child.count()) - self.removed
+
+        def collect_matches(self) -> None:
+            child, group_of = self.child, self.group_of
+            matcher, offset = child.matcher, child.offset
+            scored = getattr(child, "_collect", None)  # what ScoredCollector.collect calls with the score
+            for sub_docnum in child.matches():
+                key = group_of(sub_docnum)
+                if not key:
+                    child.collect(sub_docnum)
+                    continue
+                score = matcher.score()
+                sortkey = 0 - score
+                best = self.lists[key]
+                if best and sortkey >= best[-1][0]:
+                    self.collapsed_counts[key] += 1
+                    self.collapsed_total += 1
+                    continue
+                if best:
+                    child.remove(best.pop()[1])
+                    self.collapsed_counts[key] += 1
+                    self.collapsed_total += 1
+                    self.removed += 1
+                insort(best, (sortkey, offset + sub_docnum))
+                if scored is not None:
+                    scored(offset + sub_docnum, score)
+                else:
+                    child.collect(sub_docnum)
+
+    return Collapse(child, "group", limit=1)
+
+
+def _groups(reader: Any) -> Callable[[int], str]:
+    """A segment's `group` of each document (its source's id, or "")."""
+    column = reader.column_reader("group", translate=False) if reader.has_column("group") else None
+    if column is None:
+        return lambda docnum: ""
+    parts = ("_dbfile", "_basepos", "_doccount", "_typecode", "_uniques")
+    if all(hasattr(column, part) for part in parts):  # whoosh's RefBytesColumn: its references in one read
+        refs = column._dbfile.get_array(column._basepos, column._typecode, column._doccount)
+        names = [unique.decode("utf-8") for unique in column._uniques]
+        return lambda docnum: names[refs[docnum]]
+    return lambda docnum: column[docnum].decode("utf-8")
+
+
+def _near(words: list[str]) -> wq.Query | None:
+    """The words of a run of Japanese near each other, each by its first bigram (None for fewer
+    than two words of two characters or more)."""
+    from whoosh.query.spans import SpanNear2
+
+    firsts = [next(raw_tokens(word, stem=True, unigrams="none"))[0] for word in words if len(word) > 1]
+    if len(firsts) < 2:
+        return None
+    return SpanNear2([wq.Term("body", first) for first in firsts], slop=NEAR_SLOP, ordered=False)
+
+
+def _and(queries: list[wq.Query]) -> wq.Query:
+    return queries[0] if len(queries) == 1 else wq.And(queries)
+
+
+def _name_of(word: wq.Query) -> str:
+    """One word of the query as it names things (from its unstemmed `exact` leaf), or "" when it
+    is not a plain word or phrase."""
+    leaves = next(_user_terms(word), [])
+    leaf = next((q for q in leaves if q.field() == "exact"), None)
+    if isinstance(leaf, wq.Term):
+        return str(leaf.text)
+    if isinstance(leaf, wq.Phrase):
+        words = [str(w) for w in leaf.words]
+        if all(len(w) == 2 and is_cjk(w) for w in words):
+            return words[0] + "".join(w[-1] for w in words[1:])
+        return " ".join(words)
+    return ""
+
+
+class _Missing:
+    """Which of the query's words a document lacks (for results that hold only some of them)."""
+
+    def __init__(self, searcher: Searcher, expanded: _Expanded, words: list[wq.Query]) -> None:
+        self.searcher = searcher
+        self.expanded = expanded
+        self.words = words
+        self.docs: list[set[int] | None] = [None] * len(words)
+
+    def lacking(self, docnum: int) -> tuple[str, ...]:
+        out = []
+        for number, word in enumerate(self.words):
+            if self.docs[number] is None:
+                self.docs[number] = set(self.searcher.docs_for_query(self.expanded.query(word)))
+            if docnum not in self.docs[number]:  # type: ignore[operator]
+                shown = [_shown(leaves) for leaves in _user_terms(word)]
+                out.append(" ".join(dict.fromkeys(shown)))
+        return tuple(out)
+
+
+def _reasons(stored: dict[str, Any], highlighter: Highlighter, plan: _Plan, seen: set[str]) -> tuple[Reason, ...]:
+    """What a hit matched besides its title and text: the fields its words matched (only the
+    names or tags that matched; an alias always, the others only for words not already
+    highlighted in its title or snippet, `seen`), and the values that met a figure or date filter."""
+    reasons: list[Reason] = []
+    for label, text in stored.get("meta") or ():
+        items = []
+        for item in text.split(", ") if label in ("about", "vendor") else [text]:
+            spans = highlighter.spans(item)
+            if spans and (label == "alias" or not {visible_lower(item[s:e]) for s, e in spans} <= seen):
+                items.append((item, spans))
+        if items:
+            shown, marks, at = [], [], 0
+            for item, spans in items:
+                marks += [(at + s, at + e) for s, e in spans]
+                shown.append(item)
+                at += len(item) + 2
+            reasons.append((label, ", ".join(shown), tuple(marks)))
+    for wanted in plan.prepared.filters:
+        for name, value, _estimate, figure_shown in stored.get("figures") or ():
+            if wanted.figure is not None and name == wanted.figure and value is not None and wanted.accepts(value):
+                reasons.append(("figure", figure_shown, ()))
+            elif wanted.figure is None and value is None and wanted.accepts_date(name, figure_shown):
+                reasons.append((name, figure_shown.split(" ", 1)[-1], ()))
+    return tuple(dict.fromkeys(reasons))
+
+
+def _marked(text: str, spans: tuple[tuple[int, int], ...]) -> set[str]:
+    return {visible_lower(text[start:end]) for start, end in spans}
+
+
+def visible_lower(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _error_name(error: BaseException) -> str:

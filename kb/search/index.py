@@ -23,14 +23,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import json
 import os
-import pickle
 import re
-import struct
 import time
-import zlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -39,12 +35,15 @@ from whoosh.filedb.filestore import FileStorage
 
 from kb.locations import index_folder
 from kb.search.analysis import ANALYZER_VERSION
+from kb.search.synonyms import SYNONYMS_VERSION
 from kb.store.scan import Folder, Scan, Stat, scan_kb
 
 if TYPE_CHECKING:
     from whoosh.searching import Searcher
 
-SCHEMA_VERSION = 4
+    from kb.store.scan import FileRead
+
+SCHEMA_VERSION = 6
 MANIFEST = "manifest.json"
 DETAILS = "details.json"
 #: Memory whoosh's writer may fill before it sorts postings out to disk.
@@ -53,15 +52,18 @@ WRITER_MB = 128
 PARALLEL_PARSE_FILES = 16
 #: How long a process waits for another one's index build before giving up.
 WAIT_SECONDS = 600.0
-#: What reading a damaged whoosh index can raise (see WHOOSH.md).
-DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
-    OSError,
-    EOFError,
-    struct.error,
-    zlib.error,
-    pickle.UnpicklingError,
-    whoosh_index.IndexError,
-)
+#: What reading a damaged whoosh index can raise: any exception.  Bytes flipped inside a segment
+#: (its size and mtime kept) surface as `pickle.UnpicklingError`, `EOFError`, `struct.error`,
+#: `zlib.error`, whoosh's `CorruptIndexError`, a `KeyError` for a stored field, a
+#: `UnicodeDecodeError`, an `AttributeError` or `ModuleNotFoundError` from the unpickled table of
+#: contents, and more (WHOOSH.md; tests/whole/test_index_damage.py flips bytes and collects them).
+#: A failure while searching means: rebuild once, and say so in one line.
+DAMAGE_ERRORS: tuple[type[BaseException], ...] = (Exception,)
+#: A file modified this close (ns) before it was read could be modified again within the same mtime
+#: tick, its size and mtime unchanged: its stat is not trusted (recorded as -1), so the next open
+#: hashes it again.  File systems that keep whole seconds get two.
+RACY_NS = 50_000_000
+RACY_COARSE_NS = 2_000_000_000
 
 Notice = Callable[[str], None]
 
@@ -77,30 +79,66 @@ class _Damaged(Exception):
 # -- the KB folder -----------------------------------------------------------------------------
 
 
-def _read_bytes(path: Folder) -> bytes:
-    with open(path, "rb") as file:
-        return file.read()
-
-
 def _read_text(path: Folder) -> str:
     with open(path, encoding="utf-8") as file:
         return file.read()
 
 
-def _hash(path: Folder) -> str | None:
+def _max_bytes() -> int:
+    from kb.store.yamlread import Limits
+
+    return Limits.from_environment().max_file_bytes
+
+
+def _read_limited(path: Folder) -> bytes:
+    """A KB file's bytes, read as the loader reads it (a regular file within the size limit), or
+    b"" when it cannot be read so."""
+    from kb.store.scan import Refused, read_regular
+
     try:
-        return hashlib.sha256(_read_bytes(path)).hexdigest()
-    except OSError:
+        return read_regular(path, _max_bytes(), digest=False).data
+    except (OSError, Refused):
+        return b""
+
+
+def _entry(read: FileRead) -> dict[str, Any]:
+    """A manifest entry: the size, mtime and hash of one read of a file, the read that was indexed.
+    A stat that may not show the next change (the file changed while it was read, or just before:
+    RACY_NS) is recorded as -1, so the next open hashes the file again."""
+    window = RACY_COARSE_NS if read.mtime_ns % 1_000_000_000 == 0 else RACY_NS
+    trusted = read.stable and read.mtime_ns < read.started_ns - window
+    return {"size": read.size, "mtime_ns": read.mtime_ns if trusted else -1, "sha256": read.sha256}
+
+
+def _read_entry(path: Folder) -> dict[str, Any] | None:
+    """The entry of a fresh read of a file, hashed in constant memory; None when it cannot be read
+    (gone, not a regular file, over the size limit)."""
+    from kb.store.scan import Refused, read_regular
+
+    try:
+        return _entry(read_regular(path, _max_bytes(), keep=False))
+    except (OSError, Refused):
         return None
+
+
+def _stat_only(stat: Stat) -> dict[str, Any]:
+    """The entry of a file that no source names as its text: its content is not indexed, so only a
+    change of its stat counts."""
+    return {"size": stat[0], "mtime_ns": stat[1], "sha256": None}
 
 
 class _Parsed:
     """One YAML file read for indexing."""
 
-    def __init__(self, entities: list[Any], texts: list[str], problems: bool) -> None:
+    def __init__(
+        self, entities: list[Any], texts: list[str], problems: bool, reads: dict[str, dict[str, Any]] | None = None
+    ) -> None:
         self.entities = entities
         self.texts = texts
         self.problems = problems
+        #: The manifest entry of each file read (the YAML file, its text files), by KB path: the
+        #: stat and hash of the very bytes the entities came from.
+        self.reads = reads or {}
 
 
 def _parse(kb_root: Folder, rel: str) -> _Parsed:
@@ -110,33 +148,47 @@ def _parse(kb_root: Folder, rel: str) -> _Parsed:
     from kb.store.model import Source
     from kb.store.yamlread import Limits
 
-    loaded = LoadedFiles()
+    loaded = LoadedFiles(reads={})
     file = Path(kb_root, rel)
     read_file(file, Path(kb_root), Limits.from_environment(), loaded)
-    root = Path(kb_root).resolve()
+    root = Path(os.path.realpath(kb_root))
     texts = []
     for entity in loaded.entities:
         if isinstance(entity, Source) and entity.text_file:
-            target = (file.parent / entity.text_file).resolve()
+            target = Path(os.path.realpath(file.parent / entity.text_file))
             if target.is_relative_to(root):
                 texts.append(target.relative_to(root).as_posix())
-    return _Parsed(loaded.entities, texts, bool(loaded.problems))
+    return _Parsed(loaded.entities, texts, bool(loaded.problems), _reads_by_rel(kb_root, rel, loaded.reads or {}))
 
 
-_DEFINES_FACTS = re.compile(rb"^(?:vendors|chips|sources)[ \t]*:", re.MULTILINE)
+def _reads_by_rel(kb_root: Folder, rel: str, reads: dict[str, FileRead]) -> dict[str, dict[str, Any]]:
+    """What `_parse` read, as manifest entries by KB path (the YAML file by its own path, a text
+    file by its real path inside the KB)."""
+    own = os.fspath(os.path.join(kb_root, rel))
+    root = os.path.realpath(kb_root)
+    entries = {}
+    for path, read in reads.items():
+        if path == own or os.path.normpath(path) == os.path.normpath(own):
+            entries[rel] = _entry(read)
+        elif os.path.isabs(path) and os.path.commonpath([path, root]) == root:
+            entries[os.path.relpath(path, root).replace(os.sep, "/")] = _entry(read)
+    return entries
+
+
+_DEFINES_FACTS = re.compile(rb"^(vendors|chips|sources)[ \t]*:", re.MULTILINE)
 
 
 def _facts_first(kb_root: Folder, files: list[str]) -> list[str]:
-    """The files with a top-level `vendors:`, `chips:` or `sources:` first (claims need their
-    facts), then the rest, each group in path order."""
-    first, rest = [], []
+    """The files with a top-level `vendors:` first (chips need their vendors' names), then those
+    with `chips:` or `sources:` (claims need their facts), then the rest, each group in path order."""
+    tiers: list[list[str]] = [[], [], []]
     for rel in files:
         try:
-            defines = _DEFINES_FACTS.search(_read_bytes(os.path.join(kb_root, rel))) is not None
+            sections = {found.group(1) for found in _DEFINES_FACTS.finditer(_read_limited(os.path.join(kb_root, rel)))}
         except OSError:
-            defines = False
-        (first if defines else rest).append(rel)
-    return first + rest
+            sections = set()
+        tiers[0 if b"vendors" in sections else 1 if sections else 2].append(rel)
+    return tiers[0] + tiers[1] + tiers[2]
 
 
 def _parse_slim(kb_root: Folder, rel: str) -> _Parsed:
@@ -153,21 +205,38 @@ def _parsed_files(kb_root: Folder, files: list[str]) -> Iterator[Iterator[tuple[
     """Each file, parsed, in order.  With more than PARALLEL_PARSE_FILES files a second process
     parses while this one indexes (reading YAML is a fifth of a full build); it is a spawned
     process, safe from a program with threads (the app), and it exits when this one does."""
-    if len(files) <= PARALLEL_PARSE_FILES:
+    if len(files) <= PARALLEL_PARSE_FILES or not _can_spawn():
         yield ((rel, _parse(kb_root, rel)) for rel in files)
         return
     import functools
     import multiprocessing
 
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
+    with multiprocessing.get_context("spawn").Pool(1, initializer=_ignore_interrupts) as pool:
         yield zip(files, pool.imap(functools.partial(_parse_slim, kb_root), files, chunksize=4), strict=True)
+
+
+def _can_spawn() -> bool:
+    """Whether a spawned process can start: it needs the working folder, which may have been deleted."""
+    try:
+        os.getcwd()
+    except OSError:
+        return False
+    return True
+
+
+def _ignore_interrupts() -> None:
+    """In the parser process: Ctrl-C reaches the whole process group, and the parent answers it
+    (one line, exit 130); the worker ends with the pool instead of printing its own traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 # -- the manifest and details -------------------------------------------------------------------
 
 
 def _versions() -> dict[str, int]:
-    return {"schema": SCHEMA_VERSION, "analyzer": ANALYZER_VERSION}
+    return {"schema": SCHEMA_VERSION, "analyzer": ANALYZER_VERSION, "synonyms": SYNONYMS_VERSION}
 
 
 def _index_files(folder: str) -> dict[str, list[int]]:
@@ -184,7 +253,7 @@ def _write_json(path: str, value: object) -> None:
     folder, name = os.path.split(path)
     temporary = os.path.join(folder, f".{name}.{os.urandom(4).hex()}")
     with open(temporary, "w", encoding="utf-8") as file:
-        file.write(json.dumps(value, ensure_ascii=False))
+        file.write(json.dumps(value))  # ASCII: a file name that is not UTF-8 survives as \udcxx
     os.replace(temporary, path)
 
 
@@ -237,6 +306,7 @@ def _diff(kb_root: Folder, manifest: dict[str, Any], details: dict[str, Any], sc
     changed only when its content did; otherwise its manifest entry takes the new stat."""
     changes = _Changes()
     changed_others: set[str] = set()
+    texts = _text_files(details)
     for kind, current in (("yaml", scan.yaml), ("other", scan.other)):
         recorded: dict[str, dict[str, Any]] = manifest[kind]
         gone = recorded.keys() - current.keys()
@@ -248,8 +318,9 @@ def _diff(kb_root: Folder, manifest: dict[str, Any], details: dict[str, Any], sc
             entry = recorded.get(rel)
             if entry is not None and (entry["size"], entry["mtime_ns"]) == stat:
                 continue
-            if entry is not None and entry["sha256"] == _hash(os.path.join(kb_root, rel)):
-                entry["size"], entry["mtime_ns"] = stat
+            fresh = _read_entry(os.path.join(kb_root, rel)) if kind == "yaml" or rel in texts else None
+            if entry is not None and fresh is not None and entry["sha256"] == fresh["sha256"]:
+                recorded[rel] = fresh  # the same bytes as indexed: their stat, from the same read
                 changes.touched = True
             elif kind == "yaml":
                 changes.reindex.add(rel)
@@ -265,6 +336,37 @@ def _diff(kb_root: Folder, manifest: dict[str, Any], details: dict[str, Any], sc
     return changes
 
 
+def _text_files(details: dict[str, Any]) -> set[str]:
+    """Every file a source names as its text, by KB path."""
+    return {text for detail in details.values() for text in detail["texts"]}
+
+
+def _others(
+    scan: Scan, recorded: dict[str, dict[str, Any]], reads: dict[str, dict[str, Any]], texts: set[str]
+) -> dict[str, dict[str, Any]]:
+    """The manifest's entries for the files that are not YAML: a text file as it was read for the
+    index (or as recorded, when no file naming it was read again), any other file by its stat."""
+    entries = {}
+    for rel, stat in scan.other.items():
+        if rel in reads:
+            entries[rel] = reads[rel]
+        elif rel in texts and rel in recorded:
+            entries[rel] = recorded[rel]
+        else:
+            entries[rel] = _stat_only(stat)
+    return entries
+
+
+def _merge_reads(into: dict[str, dict[str, Any]], reads: dict[str, dict[str, Any]]) -> None:
+    """Add one parse's reads; a text file read twice with different bytes (it changed between two
+    sources' reads) gets no trusted entry, so both are indexed again next time."""
+    for rel, entry in reads.items():
+        earlier = into.get(rel)
+        if earlier is not None and earlier["sha256"] != entry["sha256"]:
+            entry = {"size": entry["size"], "mtime_ns": -1, "sha256": None}
+        into[rel] = entry
+
+
 # -- locking -----------------------------------------------------------------------------------
 
 
@@ -273,7 +375,7 @@ def _lock(path: str, wait: float) -> Iterator[bool]:
     """Hold the exclusive lock on `path` (waiting up to `wait` seconds); yields whether it is held."""
     import fcntl
 
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         deadline = time.monotonic() + wait
         while True:
@@ -328,10 +430,35 @@ class SearchIndex:
 
     def __init__(self, kb_root: Folder, notice: Notice | None = None, *, searches_once: bool = False) -> None:
         self.kb_root = kb_root
-        self.home = index_folder(kb_root)
         self.notice: Notice = notice or (lambda message: None)
+        self._home: str | None = None
         self.live: _Live | None = None
         self.mapped = not searches_once
+
+    @property
+    def home(self) -> str:
+        """The index's folder, in the cache folder when that is private and outside the KB, else in
+        a private temporary folder (with one line saying why: see kb.locations.check_private)."""
+        if self._home is None:
+            self._home = self._private_home()
+        return self._home
+
+    def _private_home(self) -> str:
+        from kb.locations import UnsafeFolder, cache_folder, is_inside, private_folder, temporary_cache_folder
+
+        wanted = index_folder(self.kb_root)
+        root = cache_folder()
+        name = os.path.basename(wanted)
+        try:
+            if is_inside(root, self.kb_root):
+                raise UnsafeFolder(
+                    f"the cache folder {root} is inside the KB folder {self.kb_root}; set CHIPKB_CACHE_DIR to a"
+                    " folder outside it"
+                )
+            return private_folder(root, "indexes", name)
+        except UnsafeFolder as refused:
+            self.notice(f"{refused} (the search index is built in a private temporary folder this time)")
+        return private_folder(temporary_cache_folder(), "indexes", name)
 
     # reading
 
@@ -413,7 +540,7 @@ class SearchIndex:
 
     def rebuild(self, reason: str) -> Searcher:
         """Rebuild after the index failed while being searched."""
-        os.makedirs(self.home, exist_ok=True)
+        os.makedirs(self.home, 0o700, exist_ok=True)
         with _lock(os.path.join(self.home, "lock"), WAIT_SECONDS) as held:
             if not held:
                 raise IndexBusy(f"the search index in {self.home} is being rebuilt by another process")
@@ -423,7 +550,7 @@ class SearchIndex:
     # writing
 
     def _update(self, scan: Scan) -> Searcher:
-        os.makedirs(self.home, exist_ok=True)
+        os.makedirs(self.home, 0o700, exist_ok=True)
         with _lock(os.path.join(self.home, "lock"), 0) as held:
             if held:
                 return self._update_locked(scan_kb(self.kb_root))
@@ -456,9 +583,6 @@ class SearchIndex:
             self.notice(f"the search index was unusable ({_describe(error)}); rebuilding it")
             return self._build(scan)
 
-    def _stat_entry(self, rel: str, stat: Stat) -> dict[str, Any]:
-        return {"size": stat[0], "mtime_ns": stat[1], "sha256": _hash(os.path.join(self.kb_root, rel))}
-
     def _apply(self, live: _Live, details: dict[str, dict[str, Any]], changes: _Changes, scan: Scan) -> None:
         """Re-index the changed files, and the files whose documents use facts that changed."""
         from kb.search.documents import documents
@@ -476,8 +600,11 @@ class SearchIndex:
             if rel not in parsed and moved.intersection(detail["refs"]):
                 parsed[rel] = _parse(self.kb_root, rel)
                 details[rel] = _detail(parsed[rel])
+        reads: dict[str, dict[str, Any]] = {}
+        for result in parsed.values():
+            _merge_reads(reads, result.reads)
         for rel in parsed:
-            manifest["yaml"][rel] = self._stat_entry(rel, scan.yaml[rel])
+            manifest["yaml"][rel] = reads.get(rel) or {"size": -1, "mtime_ns": -1, "sha256": None}
         ix = whoosh_index.open_dir(live.folder)
         writer = ix.writer(timeout=WAIT_SECONDS, delay=0.05)
         try:
@@ -491,13 +618,7 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
-        recorded = manifest["other"]
-        manifest["other"] = {
-            rel: recorded[rel]
-            if rel in recorded and (recorded[rel]["size"], recorded[rel]["mtime_ns"]) == stat
-            else self._stat_entry(rel, stat)
-            for rel, stat in scan.other.items()
-        }
+        manifest["other"] = _others(scan, manifest["other"], reads, _text_files(details))
         manifest["token"] = os.urandom(6).hex()
         manifest["doc_count"] = ix.doc_count()
         manifest["index_files"] = _index_files(live.folder)
@@ -512,17 +633,19 @@ class SearchIndex:
 
         token = os.urandom(6).hex()
         building = os.path.join(self.home, f"tmp-{token}")
-        os.makedirs(building)
+        os.makedirs(building, 0o700)
         try:
             manifest: dict[str, Any] = {
                 "versions": _versions(),
                 "kb_root": os.fspath(self.kb_root),
                 "token": token,
-                "yaml": {rel: self._stat_entry(rel, stat) for rel, stat in scan.yaml.items()},
-                "other": {rel: self._stat_entry(rel, stat) for rel, stat in scan.other.items()},
             }
             ix = whoosh_index.create_in(building, make_schema())
-            details = self._index_all(ix, _facts_first(self.kb_root, sorted(scan.yaml)))
+            reads: dict[str, dict[str, Any]] = {}
+            details = self._index_all(ix, _facts_first(self.kb_root, sorted(scan.yaml)), reads)
+            unread = {"size": -1, "mtime_ns": -1, "sha256": None}  # gone between the scan and the parse
+            manifest["yaml"] = {rel: reads.get(rel, unread) for rel in scan.yaml}
+            manifest["other"] = _others(scan, {}, reads, _text_files(details))
             manifest["doc_count"] = ix.doc_count()
             manifest["index_files"] = _index_files(building)
             _write_json(os.path.join(building, DETAILS), {"token": token, "files": details})
@@ -538,7 +661,9 @@ class SearchIndex:
         self._clean(keep=name)
         return self._open(_Live(folder, manifest))
 
-    def _index_all(self, ix: whoosh_index.Index, files: list[str]) -> dict[str, dict[str, Any]]:
+    def _index_all(
+        self, ix: whoosh_index.Index, files: list[str], reads: dict[str, dict[str, Any]]
+    ) -> dict[str, dict[str, Any]]:
         """Index every file into the empty `ix`, in one pass; return each file's details.
 
         A claim's documents need the facts of its subjects and source, so the files that define
@@ -554,6 +679,7 @@ class SearchIndex:
         writer = ix.writer(limitmb=WRITER_MB)
         with _parsed_files(self.kb_root, files) as parsed:
             for rel, result in parsed:
+                _merge_reads(reads, result.reads)
                 details[rel] = detail = _detail(result)
                 for entity_id, entity_facts in detail["facts"].items():
                     facts.setdefault(entity_id, entity_facts)
@@ -568,7 +694,9 @@ class SearchIndex:
             writer = ix.writer(limitmb=WRITER_MB)
             for rel in late:
                 writer.delete_by_term("file", rel)
-                for entity in _parse(self.kb_root, rel).entities:
+                again = _parse(self.kb_root, rel)
+                reads.update(again.reads)  # what is indexed now
+                for entity in again.entities:
                     for doc in documents(entity, final, rel):
                         writer.add_document(**doc)
             writer.commit()

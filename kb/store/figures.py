@@ -21,15 +21,26 @@ if TYPE_CHECKING:
 GIB_IN_GB = 2**30 / 10**9
 
 
+#: Which way a figure is better, when it has a better at all.
+HIGHER, LOWER = "higher", "lower"
+#: What a figure is about; views group rows and chart choices by it.
+GROUPS = ("compute", "memory", "interconnect", "power", "silicon")
+
+
 @dataclass(frozen=True)
 class Figure:
-    """One kind of figure: its label, canonical unit and the units it may be stated in."""
+    """One kind of figure: its label, canonical unit and the units it may be stated in, and what
+    it means: which way is better (`better`: HIGHER, LOWER, or None where a value is a design
+    choice, such as TDP or die area, and no value is "best"), its group, and whether dividing it by
+    the chip's power gives a figure of merit (`per_watt`: throughput per watt)."""
 
     name: str
     label: str
     unit: str
     units: dict[str, float] = field(default_factory=dict)
-    higher_is_better: bool = True
+    better: str | None = HIGHER
+    group: str = "compute"
+    per_watt: bool = False
 
     def factor(self, unit: str) -> float:
         """How many canonical units one `unit` is."""
@@ -40,11 +51,11 @@ class Figure:
 
 
 def _throughput(name: str, label: str) -> Figure:
-    return Figure(name, label, "TFLOPS", {"TFLOPS": 1.0, "PFLOPS": 1000.0, "GFLOPS": 0.001})
+    return Figure(name, label, "TFLOPS", {"TFLOPS": 1.0, "PFLOPS": 1000.0, "GFLOPS": 0.001}, per_watt=True)
 
 
 def _ops(name: str, label: str) -> Figure:
-    return Figure(name, label, "TOPS", {"TOPS": 1.0, "POPS": 1000.0, "GOPS": 0.001})
+    return Figure(name, label, "TOPS", {"TOPS": 1.0, "POPS": 1000.0, "GOPS": 0.001}, per_watt=True)
 
 
 _CAPACITY = {"GB": 1.0, "GiB": GIB_IN_GB, "TB": 1000.0, "MB": 0.001, "MiB": 2**20 / 10**9}
@@ -69,21 +80,25 @@ FIGURES: dict[str, Figure] = {
         _ops("int8-dense", "INT8 dense"),
         _ops("int8-sparse", "INT8 sparse"),
         _ops("int4-dense", "INT4 dense"),
-        Figure("hbm-capacity", "HBM capacity", "GB", dict(_CAPACITY)),
-        Figure("hbm-bandwidth", "HBM bandwidth", "TB/s", dict(_BANDWIDTH)),
-        Figure("memory-capacity", "Memory capacity (non-HBM)", "GB", dict(_CAPACITY)),
-        Figure("memory-bandwidth", "Memory bandwidth (non-HBM)", "TB/s", dict(_BANDWIDTH)),
-        Figure("sram-capacity", "On-chip SRAM", "MB", {"MB": 1.0, "MiB": 2**20 / 10**6, "KB": 0.001}),
-        Figure("interconnect-bandwidth", "Chip-to-chip bandwidth", "GB/s", dict(_LINK_BANDWIDTH)),
-        Figure("tdp", "TDP", "W", {"W": 1.0, "kW": 1000.0}, higher_is_better=False),
-        Figure("process-node", "Process node", "nm", {"nm": 1.0}, higher_is_better=False),
-        Figure("transistors", "Transistors", "billion", {"billion": 1.0, "million": 0.001}),
-        Figure("die-area", "Die area", "mm2", {"mm2": 1.0}, higher_is_better=False),
-        Figure("cores", "Cores", "cores", {"cores": 1.0}),
-        Figure("clock", "Clock", "GHz", {"GHz": 1.0, "MHz": 0.001}),
-        Figure("chips-per-pod", "Chips per pod", "chips", {"chips": 1.0}),
+        Figure("hbm-capacity", "HBM capacity", "GB", dict(_CAPACITY), group="memory"),
+        Figure("hbm-bandwidth", "HBM bandwidth", "TB/s", dict(_BANDWIDTH), group="memory"),
+        Figure("memory-capacity", "Memory capacity (non-HBM)", "GB", dict(_CAPACITY), group="memory"),
+        Figure("memory-bandwidth", "Memory bandwidth (non-HBM)", "TB/s", dict(_BANDWIDTH), group="memory"),
+        Figure("sram-capacity", "On-chip SRAM", "MB", {"MB": 1.0, "MiB": 2**20 / 10**6, "KB": 0.001}, group="memory"),
+        Figure("interconnect-bandwidth", "Chip-to-chip bandwidth", "GB/s", dict(_LINK_BANDWIDTH), group="interconnect"),
+        # How many chips one pod joins: its scale, not a merit of the chip.
+        Figure("chips-per-pod", "Chips per pod", "chips", {"chips": 1.0}, better=None, group="interconnect"),
+        # Power, size and clock are design choices: a lower TDP is not a better chip.
+        Figure("tdp", "TDP", "W", {"W": 1.0, "kW": 1000.0}, better=None, group="power"),
         # Google publishes measured power for TPU v4, which is not a TDP.
-        Figure("measured-max-power", "Measured max power", "W", {"W": 1.0, "kW": 1000.0}, higher_is_better=False),
+        Figure("measured-max-power", "Measured max power", "W", {"W": 1.0, "kW": 1000.0}, better=None, group="power"),
+        Figure("process-node", "Process node", "nm", {"nm": 1.0}, better=LOWER, group="silicon"),
+        Figure(
+            "transistors", "Transistors", "billion", {"billion": 1.0, "million": 0.001}, better=None, group="silicon"
+        ),
+        Figure("die-area", "Die area", "mm2", {"mm2": 1.0}, better=None, group="silicon"),
+        Figure("cores", "Cores", "cores", {"cores": 1.0}, better=None, group="silicon"),
+        Figure("clock", "Clock", "GHz", {"GHz": 1.0, "MHz": 0.001}, better=None, group="silicon"),
         # Apple states Neural Engine throughput without naming a precision.
         _ops("npu-ops", "Neural engine ops (precision not stated)"),
     ]

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from kb.store.figures import FIGURES
 from kb.store.load import read_kb_files
-from kb.store.model import Chip, Claim, Entity, Problem, Source, Spec, Vendor
+from kb.store.model import Chip, Claim, Entity, Link, Problem, Source, Spec, Vendor
 from kb.store.validate import check_entities, unique_entities
 from kb.store.yamlread import Limits
+from kb.text.slugs import fold_name
 
 STATUSES = ("corroborated", "contested", "unverified")
 
@@ -45,6 +46,25 @@ class KnowledgeBase:
     def claims(self) -> list[Claim]:
         return [e for e in self.entities.values() if isinstance(e, Claim)]
 
+    @cached_property
+    def _by_name(self) -> dict[str, set[str]]:
+        """Every id, name and alias, folded (fold_name), with the ids of the entities it names."""
+        names: dict[str, set[str]] = defaultdict(set)
+        for entity in self.entities.values():
+            for name in (entity.id, getattr(entity, "name", ""), *getattr(entity, "aliases", ())):
+                if name:
+                    names[fold_name(str(name))].add(entity.id)
+        return names
+
+    def lookup(self, name: str) -> list[Entity]:
+        """The entities `name` names: the one with that id, else every entity whose id, name or
+        alias it is, in any case or width (`Trn2`, `trn2`, `ＴＲＮ２`); one entity unless the name
+        is ambiguous, none when nothing has it."""
+        exact = self.entities.get(name)
+        if exact is not None:
+            return [exact]
+        return [self.entities[i] for i in sorted(self._by_name.get(fold_name(name), ()))]
+
     def title_of(self, entity_id: str) -> str:
         entity = self.entities.get(entity_id)
         return entity.title if entity else entity_id
@@ -67,40 +87,34 @@ class KnowledgeBase:
         return [c for c in self.chips if c.vendor == vendor_id]
 
     @cached_property
-    def _links(self) -> dict[str, dict[str, set[str]]]:
-        """For each claim, the claims that support it or contradict it, in either direction."""
-        links: dict[str, dict[str, set[str]]] = defaultdict(lambda: {"supports": set(), "contradicts": set()})
+    def _incoming(self) -> dict[str, dict[str, list[Link]]]:
+        """For each claim, the links other claims make to it, each naming the claim it comes from."""
+        incoming: dict[str, dict[str, list[Link]]] = defaultdict(lambda: {"supports": [], "contradicts": []})
         for claim in self.claims:
             for relation in ("supports", "contradicts"):
-                for other in getattr(claim, relation):
-                    if other != claim.id and isinstance(self.entities.get(other), Claim):
-                        links[claim.id][relation].add(other)
-                        links[other][relation].add(claim.id)
-        return links
-
-    def linked(self, claim_id: str, relation: str) -> list[str]:
-        """Claims linked to `claim_id` by `relation` ("supports" or "contradicts"), either way round."""
-        return sorted(self._links.get(claim_id, {}).get(relation, set()))
-
-    @cached_property
-    def _incoming(self) -> dict[str, dict[str, set[str]]]:
-        """For each claim, the claims whose `supports` / `contradicts` name it."""
-        incoming: dict[str, dict[str, set[str]]] = defaultdict(lambda: {"supports": set(), "contradicts": set()})
-        for claim in self.claims:
-            for relation in ("supports", "contradicts"):
-                for other in getattr(claim, relation):
-                    if other != claim.id:
-                        incoming[other][relation].add(claim.id)
+                for link in getattr(claim, relation):
+                    if link.claim != claim.id:
+                        incoming[link.claim][relation].append(Link(claim.id, link.reason, link.location))
+        for relations in incoming.values():
+            for links in relations.values():
+                links.sort(key=lambda link: link.claim)
         return incoming
 
+    def supported_by(self, claim_id: str) -> list[Link]:
+        """The claims that support `claim_id` (their `supports` names it), with their reasons."""
+        return list(self._incoming.get(claim_id, {}).get("supports", []))
+
+    def contradicted_by(self, claim_id: str) -> list[Link]:
+        """The claims that contradict `claim_id` (their `contradicts` names it), with their reasons."""
+        return list(self._incoming.get(claim_id, {}).get("contradicts", []))
+
     def status(self, claim_id: str) -> str:
-        """contested when another claim contradicts it, corroborated when another supports it,
-        unverified otherwise.  Only links pointing at the claim count: the evidence that
-        contradicts a claim is not itself contested by doing so."""
-        links = self._incoming.get(claim_id, {})
-        if links.get("contradicts"):
+        """*contested* when any claim contradicts it, else *corroborated* when any claim supports
+        it, else *unverified*. Only links other claims make to it count: a claim that supports or
+        contradicts another is not thereby corroborated or contested itself."""
+        if self.contradicted_by(claim_id):
             return "contested"
-        if links.get("supports"):
+        if self.supported_by(claim_id):
             return "corroborated"
         return "unverified"
 

@@ -8,16 +8,17 @@ list of entities.  Field-level problems drop only the entity that has them; cros
 from __future__ import annotations
 
 import datetime as dt
-import math
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from kb.store import schema
-from kb.store.model import ENTITY_CLASSES, Entity, Location, Problem, Source, Spec
-from kb.store.scan import scan_kb
-from kb.store.yamlread import Limits, decode_text, node_location, read_yaml, scalar_value
+from kb.store.model import ENTITY_CLASSES, Entity, Link, Location, Problem, Source, Spec
+from kb.store.scan import FileRead, Refused, read_regular, scan_kb
+from kb.store.yamlread import Limits, decode_text, describe_os_error, node_location, read_yaml, scalar_value
 from kb.text.slugs import is_slug
 from kb.text.suggest import did_you_mean
 
@@ -29,33 +30,42 @@ class LoadedFiles:
     entities: list[Entity] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    #: When a dict: what was read of each file (YAML and text files), by its path, with the stat
+    #: and hash of those very bytes (the search index records them; see kb.store.scan.read_regular).
+    reads: dict[str, FileRead] | None = None
 
 
 def display_path(kb_root: Path, file: Path) -> str:
-    """The path as the user would type it: relative to the working folder when inside it."""
+    """The path as the user would type it: relative to the working folder when inside it (and as
+    given when the working folder is gone)."""
     try:
         return str(file.relative_to(Path.cwd()))
-    except ValueError:
+    except (ValueError, OSError):
         return str(file)
 
 
 def kb_files(kb_root: Path, problems: list[Problem]) -> list[Path]:
-    """Every KB file under `kb_root` (see kb.store.scan); one leading outside it is a problem."""
+    """Every KB file under `kb_root` (see kb.store.scan); one leading outside it, and what the scan
+    could not read (a FIFO, a symbolic link loop, an unreadable folder), are problems."""
     scan = scan_kb(kb_root)
     for rel in scan.outside:
         where = display_path(kb_root, kb_root / rel)
         problems.append(Problem(where, 1, 1, "symlink points outside the KB folder; not read"))
+    for rel, message, severity in scan.skipped:
+        problems.append(Problem(display_path(kb_root, kb_root / rel), 1, 1, message, severity))
     return [kb_root / rel for rel in scan.yaml]
 
 
 class _EntityReader:
     """Turns one entity's mapping node into an entity, collecting field problems."""
 
-    def __init__(self, path: str, file: Path, kb_root: Path, problems: list[Problem]) -> None:
+    def __init__(self, path: str, file: Path, kb_root: Path, problems: list[Problem], limits: Limits) -> None:
         self.path = path
         self.file = file
         self.kb_root = kb_root
         self.problems = problems
+        self.limits = limits
+        self.reads: dict[str, FileRead] | None = None
 
     def report(self, node: yaml.Node, message: str) -> None:
         self.problems.append(Problem.at(node_location(self.path, node), message))
@@ -95,9 +105,14 @@ class _EntityReader:
                 self.report(key_node, f"unknown field {key!r} for a {entity_type}{did_you_mean(key, fields)}")
                 continue
             value = self.value(spec, value_node)
+            if spec.required and _is_empty(value):
+                self.report(value_node, f"field {key!r} is empty: a {entity_type} needs it")
+                continue
             if value is not None:
                 values[key] = value
                 where[key] = node_location(self.path, value_node)
+        if "id" in values and not self._usable_id(str(values["id"]), where["id"]):
+            return None
         present = _keys(node)
         for spec in fields.values():
             if spec.required and spec.name not in present:
@@ -114,11 +129,26 @@ class _EntityReader:
                 return None
         return entity
 
+    def _usable_id(self, entity_id: str, where: Location) -> bool:
+        """An id can become a file name everywhere (an export writes one per entity)."""
+        if len(entity_id) > schema.MAX_ID_LENGTH:
+            message = f"field 'id' is {len(entity_id)} characters long; an id has at most {schema.MAX_ID_LENGTH}"
+        elif entity_id in schema.WINDOWS_RESERVED:
+            message = f"field 'id' cannot be {entity_id!r}: Windows reserves that name for a device"
+        else:
+            return True
+        self.problems.append(Problem.at(where, message))
+        return False
+
     def value(self, spec: schema.Field, node: yaml.Node) -> object | None:
         """The checked value of one field, or None after reporting why it is wrong."""
         kind = spec.kind
         if kind == "specs":
             return self.specs(node)
+        if kind == "links":
+            return self.links(spec.name, node)
+        if kind == "lines":
+            return self.lines(spec.name, node)
         if kind in ("refs", "strings"):
             if not isinstance(node, yaml.SequenceNode):
                 self.report(node, f"field {spec.name!r} must be a list")
@@ -131,6 +161,56 @@ class _EntityReader:
             return items
         return self.scalar(spec, node, kind)
 
+    def lines(self, name: str, node: yaml.Node) -> list[int] | None:
+        """A list of line numbers (1 or more)."""
+        if not isinstance(node, yaml.SequenceNode):
+            self.report(node, f"field {name!r} must be a list of line numbers")
+            return None
+        numbers = []
+        for item in node.value:
+            value = scalar_value(item) if isinstance(item, yaml.ScalarNode) else None
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                self.report(item, f"field {name!r} holds line numbers (1 or more), not {_describe(value)}")
+                continue
+            numbers.append(value)
+        return numbers
+
+    def links(self, name: str, node: yaml.Node) -> list[Link] | None:
+        """`supports` or `contradicts`: each item a claim's id and the one-line reason it is linked."""
+        if not isinstance(node, yaml.SequenceNode):
+            self.report(node, f'field {name!r} must be a list of {{claim: ID, reason: "..."}}')
+            return None
+        links = []
+        for item in node.value:
+            if isinstance(item, yaml.ScalarNode):
+                shown = _describe(scalar_value(item))
+                self.report(item, f'a link in {name!r} needs a reason: write {{claim: {shown}, reason: "why"}}')
+                continue
+            if not isinstance(item, yaml.MappingNode):
+                self.report(item, f'each link in {name!r} must be a mapping {{claim: ID, reason: "..."}}')
+                continue
+            values: dict[str, object] = {}
+            for key, key_node, value_node in self.mapping_items(item):
+                part = _LINK_FIELDS.get(key)
+                if part is None:
+                    self.report(key_node, f"unknown field {key!r} for a link" + did_you_mean(key, _LINK_FIELDS))
+                    continue
+                value = self.scalar(part, value_node, part.kind)
+                if value is not None:
+                    values[key] = value
+            missing = [key for key in _LINK_FIELDS if key not in _keys(item)]
+            if missing:
+                self.report(item, f"a link in {name!r} needs {' and '.join(repr(k) for k in missing)}")
+                continue
+            reason = str(values.get("reason", ""))
+            if "claim" not in values or "reason" not in values:
+                continue  # reported by scalar()
+            if not reason.strip() or "\n" in reason.strip():
+                self.report(item, f"a link's reason is one line of text, not {_describe(reason)}")
+                continue
+            links.append(Link(str(values["claim"]), reason.strip(), node_location(self.path, item)))
+        return links
+
     def scalar(self, spec: schema.Field, node: yaml.Node, kind: str) -> object | None:
         name = spec.name
         if not isinstance(node, yaml.ScalarNode):
@@ -140,8 +220,12 @@ class _EntityReader:
         if kind == "date":
             return self.date(name, node, value)
         if kind == "number":
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                self.report(node, f"field {name!r} must be a number, not {_describe(value)}")
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                self.report(node, f"field {name!r} must be a number, not {_describe(value)}{_number_hint(value)}")
+                return None
+            # compared, never converted: an integer of 309 digits has no float, and NaN is in no range
+            if not schema.FIGURE_MIN <= value <= schema.FIGURE_MAX:
+                self.report(node, f"field {name!r} must be a number {schema.FIGURE_RANGE_TEXT}, not {_describe(value)}")
                 return None
             return value
         if value is None:
@@ -172,7 +256,10 @@ class _EntityReader:
             value = value.date()
         if isinstance(value, dt.date):
             return value.isoformat()
-        text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+        if isinstance(value, int) and not isinstance(value, bool):
+            self.report(node, f'field {name!r} must be a date written as text: quote it, {name}: "{value}"')
+            return None
+        text = value if isinstance(value, str) else ""
         match = schema.DATE.match(text)
         if match:
             year, month, day = match.groups()
@@ -235,19 +322,24 @@ class _EntityReader:
         if source.text:
             self.problems.append(Problem.at(node_place, "give either 'text' or 'text_file', not both"))
             return False
-        target = (self.file.parent / source.text_file).resolve()
-        if not target.is_relative_to(self.kb_root.resolve()):
+        # realpath, not Path.resolve: a symbolic link loop must be a problem, not a RuntimeError
+        target = Path(os.path.realpath(self.file.parent / source.text_file))
+        if not target.is_relative_to(os.path.realpath(self.kb_root)):
             self.problems.append(Problem.at(node_place, f"text_file {source.text_file!r} is outside the KB folder"))
             return False
         try:
-            data = target.read_bytes()
-        except OSError as error:
-            self.problems.append(
-                Problem.at(node_place, f"cannot read text_file {source.text_file!r}: {error.strerror}")
-            )
+            read = read_regular(target, self.limits.max_file_bytes, digest=self.reads is not None)
+        except Refused as refused:
+            self.problems.append(Problem.at(node_place, f"text_file {source.text_file!r} is {refused}"))
             return False
+        except OSError as error:
+            reason = describe_os_error(error)
+            self.problems.append(Problem.at(node_place, f"cannot read text_file {source.text_file!r}: {reason}"))
+            return False
+        if self.reads is not None:
+            self.reads[os.fspath(target)] = read.without_data()
         text_path = display_path(self.kb_root, target)
-        text, problem = decode_text(data, text_path)
+        text, problem = decode_text(read.data, text_path)
         if problem is not None:
             self.problems.append(problem)
             return False
@@ -266,6 +358,12 @@ def strip_front_matter(text: str) -> str:
     return text
 
 
+_LINK_FIELDS = {
+    "claim": schema.Field("claim", "slug", "The claim linked to."),
+    "reason": schema.Field("reason", "text", "Why the link holds, in one line."),
+}
+
+
 def _keys(node: yaml.MappingNode) -> set[str]:
     return {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
 
@@ -281,13 +379,34 @@ def _describe(value: object) -> str:
         return "nothing"
     if isinstance(value, str):
         return repr(value if len(value) <= 40 else value[:37] + "...")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**15:
+        return f"an integer of {len(str(abs(value)))} digits"
     return f"{type(value).__name__} {value!r}"
+
+
+_EXPONENT = re.compile(r"([-+]?)([0-9]+)(?:\.([0-9]*))?[eE]([-+]?)([0-9]+)")
+
+
+def _number_hint(value: object) -> str:
+    """For a number YAML 1.1 reads as text (`1.0e308`, `2e3`: an exponent needs a dot and a sign),
+    how to write it so it is read as a number."""
+    match = _EXPONENT.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        return ""
+    sign, whole, fraction, exponent_sign, exponent = match.groups()
+    written = f"{sign}{whole}.{fraction or 0}e{exponent_sign or '+'}{exponent}"
+    return f" (YAML reads {value.strip()!r} as text: write {written}, with a dot and a signed exponent)"
+
+
+def _is_empty(value: object) -> bool:
+    """A required field given as "", blank text or an empty list."""
+    return value == [] or (isinstance(value, str) and not value.strip())
 
 
 def read_file(file: Path, kb_root: Path, limits: Limits, into: LoadedFiles) -> None:
     """Read one KB file's entities into `into`."""
     path = display_path(kb_root, file)
-    node, problems = read_yaml(file, path, limits)
+    node, problems = read_yaml(file, path, limits, into.reads)
     into.problems.extend(problems)
     if node is None:
         if not problems:
@@ -303,7 +422,8 @@ def read_file(file: Path, kb_root: Path, limits: Limits, into: LoadedFiles) -> N
             )
         )
         return
-    reader = _EntityReader(path, file, kb_root, into.problems)
+    reader = _EntityReader(path, file, kb_root, into.problems, limits)
+    reader.reads = into.reads
     for section, key_node, value_node in reader.mapping_items(node):
         entity_type = schema.TYPE_OF_SECTION.get(section)
         if entity_type is None:

@@ -36,6 +36,10 @@ class Problem:
     def is_error(self) -> bool:
         return self.severity == "error"
 
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == "warning"
+
     def __str__(self) -> str:
         prefix = "" if self.is_error else f"{self.severity}: "
         return f"{self.path}:{self.line}:{self.col}: {prefix}{self.message}"
@@ -66,6 +70,17 @@ class Spec:
     @property
     def is_estimate(self) -> bool:
         return self.status == "estimate"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link between two claims, with why it holds. In a claim's `supports`/`contradicts`,
+    `claim` is the claim linked to; in what KnowledgeBase.supported_by/contradicted_by return,
+    it is the claim the link comes from."""
+
+    claim: str
+    reason: str
+    location: Location | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -141,6 +156,7 @@ class Source(Entity):
     license: str = ""
     text: str = ""
     text_file: str = ""
+    acknowledged_defects: list[int] = field(default_factory=list)
     #: Where the text was read from (the YAML file, or the text_file) and the line its text starts on.
     text_path: str = field(default="", repr=False)
     text_first_line: int = field(default=1, repr=False)
@@ -156,8 +172,9 @@ class Claim(Entity):
     kind: str = ""
     date: str = ""
     tags: list[str] = field(default_factory=list)
-    supports: list[str] = field(default_factory=list)
-    contradicts: list[str] = field(default_factory=list)
+    supports: list[Link] = field(default_factory=list)
+    contradicts: list[Link] = field(default_factory=list)
+    note: str = ""
 
     @property
     def title(self) -> str:

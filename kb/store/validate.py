@@ -68,6 +68,10 @@ class _Checker:
 
     def entity_refs(self, entity: Entity) -> None:
         for field in schema.SCHEMA[entity.type]:
+            if field.kind == "links":
+                for link in getattr(entity, field.name):
+                    self.ref(link.location or entity.place(field.name), field.name, link.claim, field.targets)
+                continue
             if field.kind not in ("ref", "refs"):
                 continue
             value = getattr(entity, field.name)
@@ -90,13 +94,23 @@ class _Checker:
 
     def claim(self, claim: Claim) -> None:
         for field in ("supports", "contradicts"):
-            if claim.id in getattr(claim, field):
-                self.problems.append(Problem.at(claim.place(field), f"claim {claim.id!r} {field} itself"))
-        both = set(claim.supports) & set(claim.contradicts)
-        for other in sorted(both):
-            self.problems.append(
-                Problem.at(claim.place("contradicts"), f"claim both supports and contradicts {other!r}")
-            )
+            seen: set[str] = set()
+            for link in getattr(claim, field):
+                where = link.location or claim.place(field)
+                if link.claim == claim.id:
+                    self.problems.append(Problem.at(where, f"claim {claim.id!r} {field} itself"))
+                elif link.claim in seen:
+                    self.problems.append(Problem.at(where, f"claim {claim.id!r} {field} {link.claim!r} twice"))
+                seen.add(link.claim)
+        supported = {link.claim for link in claim.supports}
+        for link in claim.contradicts:
+            if link.claim in supported:
+                self.problems.append(
+                    Problem.at(
+                        link.location or claim.place("contradicts"),
+                        f"claim both supports and contradicts {link.claim!r}",
+                    )
+                )
         source = self.by_id.get(claim.source)
         if (
             isinstance(source, Source)
@@ -183,16 +197,32 @@ def paragraph_warnings(source: Source) -> list[Problem]:
     """Warn about paragraphs that repeat an earlier one: whole, cut short, reworded, or in part.
 
     A source is kept as published, so these are warnings: they tell the editor which passage to
-    quote (the first complete one) and the reader that the text is damaged.
+    quote (the first complete one) and the reader that the text is damaged. A defect at a line the
+    source lists in `acknowledged_defects` is information instead; an acknowledged line with no
+    defect is a warning, so the list cannot go stale.
     """
     warnings = []
     earlier = _Earlier()
+    acknowledged = set(source.acknowledged_defects)
+    found: set[int] = set()
     for line, paragraph in paragraphs(source.text):
         key = normalise_whitespace(paragraph)
         message = earlier.repeat_of(key)
         if message:
-            place = Location(source.text_path, source.text_first_line + line, 1)
+            at = source.text_first_line + line
+            place = Location(source.text_path, at, 1)
             first = source.text_first_line + message[1]
-            warnings.append(Problem.at(place, f"paragraph {message[0]} the one at line {first}", "warning"))
+            severity = "info" if at in acknowledged else "warning"
+            warnings.append(Problem.at(place, f"paragraph {message[0]} the one at line {first}", severity))
+            found.add(at)
         earlier.add(key, line)
+    for line in sorted(acknowledged - found):
+        warnings.append(
+            Problem.at(
+                source.place("acknowledged_defects"),
+                f"acknowledged_defects lists line {line} of {source.text_path}, where no paragraph repeats"
+                " or cuts an earlier one",
+                "warning",
+            )
+        )
     return warnings

@@ -10,6 +10,7 @@ the stack.
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import re
 from dataclasses import dataclass
@@ -18,15 +19,26 @@ from pathlib import Path
 import yaml
 
 from kb.store.model import Location, Problem
+from kb.store.scan import FileRead, Refused, read_regular
 
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class LimitError(ValueError):
+    """A limit set in the environment that is not a whole number above 0; the message is one line."""
+
+
 def _env_int(name: str, default: int) -> int:
-    try:
-        return int(os.environ.get(name, default))
-    except ValueError:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
         return default
+    try:
+        value = int(raw.strip().replace("_", ""))
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise LimitError(f"{name}={raw!r} is not a whole number above 0 (the default is {default})")
+    return value
 
 
 @dataclass(frozen=True)
@@ -164,23 +176,27 @@ def _syntax_problem(path: str, error: yaml.YAMLError) -> Problem:
     return Problem.at(where, " ".join(message.split()))
 
 
-def read_yaml(file: Path, display_path: str, limits: Limits) -> tuple[yaml.Node | None, list[Problem]]:
-    """Parse one file into a node tree, or return why it cannot be read."""
+def describe_os_error(error: OSError) -> str:
+    """Why a file could not be opened, in a few words (a symbolic link loop named as such)."""
+    if error.errno == errno.ELOOP:
+        return "symbolic link loop"
+    return error.strerror or str(error)
+
+
+def read_yaml(
+    file: Path, display_path: str, limits: Limits, reads: dict[str, FileRead] | None = None
+) -> tuple[yaml.Node | None, list[Problem]]:
+    """Parse one file into a node tree, or return why it cannot be read.  With `reads`, what was
+    read (its stat and hash, without the bytes' copy) is recorded there under the file's path."""
     try:
-        size = file.stat().st_size
-        if size > limits.max_file_bytes:
-            return None, [
-                Problem(
-                    display_path,
-                    1,
-                    1,
-                    f"file is {size} bytes, over the limit of {limits.max_file_bytes} (limit CHIPKB_MAX_FILE_BYTES)",
-                )
-            ]
-        data = file.read_bytes()
+        read = read_regular(file, limits.max_file_bytes, digest=reads is not None)
+    except Refused as refused:
+        return None, [Problem(display_path, 1, 1, f"file is {refused}")]
     except OSError as error:
-        reason = error.strerror or str(error)
-        return None, [Problem(display_path, 1, 1, f"cannot read file: {reason}")]
+        return None, [Problem(display_path, 1, 1, f"cannot read file: {describe_os_error(error)}")]
+    if reads is not None:
+        reads[os.fspath(file)] = read.without_data()
+    data = read.data
     if b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None, [Problem(display_path, 1, 1, "file is binary, not YAML text (it contains NUL bytes)")]
     text, problem = decode_text(data, display_path)

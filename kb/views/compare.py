@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kb.store.figures import FIGURES
+from kb.store.figures import FIGURES, HIGHER
 from kb.store.knowledge import KnowledgeBase
 from kb.store.model import Chip, Claim, Spec
 
@@ -31,6 +31,8 @@ class Cell:
     best: bool
     #: The vendor does not publish this figure.
     not_disclosed: bool
+    #: The value is a third party's estimate: no source states it (for a derived row: one input is).
+    estimate: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ class Derived:
     numerator: str
     denominator: str
     scale: float = 1.0
-    higher_is_better: bool = True
+    better: str | None = HIGHER
 
 
 DERIVED: tuple[Derived, ...] = (
@@ -83,7 +85,9 @@ _SAME = 1e-9  # relative tolerance when deciding two canonical values are equal
 def _figure_cell(chip: Chip, name: str, disputed: dict[str, list[Spec]]) -> Cell:
     figure = FIGURES[name]
     specs = tuple(s for s in chip.specs if s.name == name)
-    stated = [s for s in specs if s.value is not None and s.unit in figure.units]
+    with_value = [s for s in specs if s.value is not None and s.unit in figure.units]
+    # The preferred value: the first figure a source states, an estimate only when none does.
+    stated = [s for s in with_value if not s.is_estimate] or with_value
     value = figure.to_canonical(stated[0].value, stated[0].unit) if stated else None  # type: ignore[arg-type]
     return Cell(
         value=value,
@@ -91,6 +95,7 @@ def _figure_cell(chip: Chip, name: str, disputed: dict[str, list[Spec]]) -> Cell
         disputed=name in disputed,
         best=False,
         not_disclosed=not stated and any(s.status == "not-disclosed" for s in specs),
+        estimate=bool(stated) and stated[0].is_estimate,
     )
 
 
@@ -103,19 +108,21 @@ def _derived_cell(derived: Derived, numerator: Cell, denominator: Cell) -> Cell:
         disputed=numerator.disputed or denominator.disputed,
         best=False,
         not_disclosed=False,
+        estimate=numerator.estimate or denominator.estimate,
     )
 
 
-def _with_best(cells: list[Cell], higher_is_better: bool) -> tuple[Cell, ...]:
-    """Mark the best value; nothing is best when fewer than two chips have values or all are equal."""
+def _with_best(cells: list[Cell], better: str | None) -> tuple[Cell, ...]:
+    """Mark the best value, by the figure's meaning; nothing is best for a figure with no better
+    (TDP, die area), when fewer than two chips have values, or when all are equal."""
     values = [c.value for c in cells if c.value is not None]
-    if len(values) < 2:
+    if better is None or len(values) < 2:
         return tuple(cells)
-    best = max(values) if higher_is_better else min(values)
+    best = max(values) if better == HIGHER else min(values)
     if all(math.isclose(v, best, rel_tol=_SAME) for v in values):
         return tuple(cells)
     return tuple(
-        Cell(c.value, c.specs, c.disputed, True, c.not_disclosed)
+        Cell(c.value, c.specs, c.disputed, True, c.not_disclosed, c.estimate)
         if c.value is not None and math.isclose(c.value, best, rel_tol=_SAME)
         else c
         for c in cells
@@ -145,15 +152,13 @@ def compare(kb: KnowledgeBase, chip_ids: Sequence[str]) -> Comparison:
             continue
         cells = [_figure_cell(chip, name, disputes[chip.id]) for chip in chips]
         by_name[name] = tuple(cells)
-        rows.append(Row(name, figure.label, figure.unit, _with_best(cells, figure.higher_is_better), derived=False))
+        rows.append(Row(name, figure.label, figure.unit, _with_best(cells, figure.better), derived=False))
     for derived in DERIVED:
         numerators, denominators = by_name.get(derived.numerator), by_name.get(derived.denominator)
         if numerators is None or denominators is None:
             continue
         cells = [_derived_cell(derived, n, d) for n, d in zip(numerators, denominators, strict=True)]
         if any(c.value is not None for c in cells):
-            rows.append(
-                Row(derived.name, derived.label, derived.unit, _with_best(cells, derived.higher_is_better), True)
-            )
+            rows.append(Row(derived.name, derived.label, derived.unit, _with_best(cells, derived.better), True))
     claims = {chip.id: sorted(kb.claims_about(chip.id), key=lambda c: c.id) for chip in chips}
     return Comparison(chips=chips, rows=tuple(rows), claims=claims)

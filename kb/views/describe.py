@@ -9,7 +9,7 @@ from typing import Any
 
 from kb.store import schema
 from kb.store.knowledge import KnowledgeBase
-from kb.store.model import Chip, Claim, Entity, Source, Spec, Vendor
+from kb.store.model import Chip, Claim, Entity, Link, Source, Spec, Vendor
 
 
 def spec_fields(spec: Spec) -> dict[str, Any]:
@@ -27,6 +27,22 @@ def spec_fields(spec: Spec) -> dict[str, Any]:
     return data
 
 
+def claim_links(kb: KnowledgeBase, claim: Claim) -> list[tuple[str, list[Link]]]:
+    """A claim's links in the four directions every view shows, each with its heading: the links
+    it makes (Supports, Contradicts, as written in its YAML) and the links other claims make to
+    it (Supported by, Contradicted by). Each Link names the other claim."""
+    return [
+        ("Supports", list(claim.supports)),
+        ("Contradicts", list(claim.contradicts)),
+        ("Supported by", kb.supported_by(claim.id)),
+        ("Contradicted by", kb.contradicted_by(claim.id)),
+    ]
+
+
+def link_fields(link: Link) -> dict[str, str]:
+    return {"claim": link.claim, "reason": link.reason}
+
+
 def entity_fields(entity: Entity) -> dict[str, Any]:
     """The entity's schema fields that hold a value, in schema order."""
     data: dict[str, Any] = {"type": entity.type}
@@ -34,6 +50,8 @@ def entity_fields(entity: Entity) -> dict[str, Any]:
         value = getattr(entity, field.name)
         if field.kind == "specs":
             value = [spec_fields(s) for s in value]
+        elif field.kind == "links":
+            value = [link_fields(link) for link in value]
         if value in ("", [], None):
             continue
         data[field.name] = value
@@ -58,8 +76,9 @@ def resolved(kb: KnowledgeBase, entity: Entity) -> dict[str, Any]:
             out["source_publisher"] = source.publisher
         out["subject_names"] = {s: kb.title_of(s) for s in entity.subjects}
         out["status"] = kb.status(entity.id)
-        out["supported_by"] = [c for c in kb.linked(entity.id, "supports")]
-        out["contradicted_by"] = [c for c in kb.linked(entity.id, "contradicts")]
+        # incoming links only; the links this claim makes are its own `supports` / `contradicts`
+        out["supported_by"] = [link_fields(link) for link in kb.supported_by(entity.id)]
+        out["contradicted_by"] = [link_fields(link) for link in kb.contradicted_by(entity.id)]
     elif isinstance(entity, Vendor):
         out["chips"] = [c.id for c in kb.chips_of(entity.id)]
         out["claims"] = [c.id for c in kb.claims_about(entity.id)]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -21,6 +23,8 @@ from tui.messages import (
     PreviewEntity,
     PreviewFigure,
     ReadSource,
+    ShowChart,
+    ShowTimeline,
     ToggleMark,
 )
 from tui.session import Session
@@ -34,6 +38,8 @@ from tui.widgets.results import SearchResults
 from tui.widgets.search_pane import SearchBox, SearchPane
 
 NARROW_WIDTH = 110
+#: `C` compares at most this many of the chips a search finds.
+COMPARE_RESULTS_LIMIT = 100
 
 
 class MainScreen(Screen[None]):
@@ -44,7 +50,11 @@ class MainScreen(Screen[None]):
         # they were already on their way (a c meant for the box would otherwise open compare)
         Binding("slash", "focus_search", "Search", id="search", tooltip="Type to search the KB", priority=True),
         Binding("c", "compare", "Compare", id="compare", tooltip="Compare the marked chips"),
+        Binding("x", "clear_marks", "Clear marks", id="clear_marks", tooltip="Unmark every marked chip", show=False),
+        Binding("C", "compare_results", "Compare found", id="compare_results", tooltip="Compare all found", show=False),
         Binding("o", "open_source", "Source", id="open_source", tooltip="Read the source of this claim"),
+        Binding("t", "timeline", "Timeline", id="timeline", tooltip="Chips on a time axis, a lane per vendor"),
+        Binding("g", "chart", "Chart", id="chart", tooltip="Chart a figure against date, or ranked as bars"),
         Binding("e", "export", "Export", id="export", tooltip="Export the entity in view as a markdown note"),
         Binding("p", "toggle_problems", "Problems", id="problems", tooltip="Show or hide the KB's problems"),
         Binding("backspace,alt+left", "back", "Back", id="back", tooltip="Back to the previous entity"),
@@ -103,7 +113,7 @@ class MainScreen(Screen[None]):
         if kb is not self.kb or not self.query_one("#left").is_attached:
             return  # a newer KB has loaded meanwhile, or the app is closing
         panel = self.problems_panel()
-        panel.show(kb.problems)
+        panel.show(kb.problems, kb.root)
         if show:
             panel.display = True
         elif not kb.problems:
@@ -237,11 +247,14 @@ class MainScreen(Screen[None]):
         else:
             status.append(f"{len(kb.vendors)} vendors · {len(kb.chips)} chips · {len(kb.claims)} claims", style="dim")
             errors = len(kb.errors)
-            warnings = len(kb.problems) - errors
-            if kb.problems:
+            warnings = sum(1 for p in kb.problems if p.is_warning)
+            infos = len(kb.problems) - errors - warnings
+            if errors or warnings:
                 status.append(
                     f"  ·  {errors} errors, {warnings} warnings (p)", style="bold red" if errors else "yellow"
                 )
+            elif infos:
+                status.append(f"  ·  {infos} acknowledged text defects (p)", style="dim")
         marked = self.session.marked
         if marked:
             names = ", ".join(one_line(kb.title_of(m), 30) if kb else m for m in marked)
@@ -309,7 +322,7 @@ class MainScreen(Screen[None]):
             return
         panel = self.problems_panel()
         if panel.problems != kb.problems:
-            panel.show(kb.problems)
+            panel.show(kb.problems, kb.root)
         panel.display = not panel.display
         if panel.display:
             panel.focus()
@@ -363,6 +376,49 @@ class MainScreen(Screen[None]):
             self.notify("Mark chips with space first, then press c.", timeout=3)
             return
         self.post_message(CompareChips(chips))
+
+    def action_clear_marks(self) -> None:
+        count = len(self.session.marked)
+        if not count:
+            self.notify("No chips are marked.", timeout=2)
+            return
+        self.session.set_marked([])
+        self.notify(f"Unmarked {count} chip{'s' if count != 1 else ''}.", timeout=2)
+
+    def action_timeline(self) -> None:
+        self.post_message(ShowTimeline())
+
+    def action_chart(self) -> None:
+        self.post_message(ShowChart())
+
+    def action_compare_results(self) -> None:
+        """`C`: compare every chip the query in the search box finds, not only the hits shown."""
+        pane = self.search_pane() if self.query(SearchPane) else None
+        query = pane.results_for if pane is not None else ""
+        engine = self.session.engine
+        if not query or engine is None:
+            self.notify("Search first (e.g. type:chip vendor:nvidia), then C compares the chips found.", timeout=4)
+            return
+        self._find_chips_to_compare(engine, query)
+
+    @work(thread=True, exclusive=True, group="compare-results", exit_on_error=False)
+    def _find_chips_to_compare(self, engine: Any, query: str) -> None:
+        from kb.search.query import QueryError
+
+        try:
+            results = engine.search(query, type="chip", limit=COMPARE_RESULTS_LIMIT)
+        except QueryError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._compare_found, [hit.id for hit in results.hits], results.total)
+
+    def _compare_found(self, chip_ids: list[str], total: int) -> None:
+        if not chip_ids:
+            self.notify("The search found no chip to compare.", timeout=3)
+            return
+        if total > len(chip_ids):
+            self.notify(f"Comparing the best {len(chip_ids)} of {total} chips found.", timeout=4)
+        self.post_message(CompareChips(chip_ids))
 
     def action_export(self) -> None:
         shown = self.query_one(EntityView).entity_id

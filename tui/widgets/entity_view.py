@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 from kb.store.figures import FIGURES, format_number
 from kb.store.knowledge import KnowledgeBase
 from kb.store.model import Chip, Claim, Entity, Source, Spec, Vendor
+from kb.views.describe import claim_links
 from tui.kbtext import kb_text, one_line
 from tui.messages import PreviewFigure, ToggleMark
 from tui.widgets.kb_tree import badge
@@ -188,6 +189,8 @@ class EntityView(Vertical):
                 value = Text("not disclosed", style="dim italic")
             else:
                 value = Text(format_number(spec.value), justify="right")
+                if spec.is_estimate:
+                    value.append(" est.", style="dim italic")
                 if spec.name in disputed:
                     value = Text.assemble(("≠ ", "bold yellow"), value)
             table.add_row(
@@ -221,8 +224,12 @@ class EntityView(Vertical):
         elif isinstance(entity, Claim):
             section("About", list(entity.subjects))
             section("Source", [entity.source])
-            section("Supported by", kb.linked(entity.id, "supports"))
-            section("Contradicted by", kb.linked(entity.id, "contradicts"))
+            for title, claim_links_ in claim_links(kb, entity):
+                present = [link for link in claim_links_ if kb.get(link.claim) is not None]
+                if present:
+                    links.append(heading(title, len(present)))
+                    reasons = {link.claim: link.reason for link in present}
+                    links.extend(entity_links(kb, list(reasons), self.marked, reasons))
         elif isinstance(entity, Source):
             section("Claims quoting it", [c.id for c in kb.claims_quoting(entity.id)])
         return links

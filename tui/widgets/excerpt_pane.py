@@ -6,13 +6,14 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.widget import Widget
 
 from kb.store.figures import format_spec
 from kb.store.knowledge import KnowledgeBase
 from kb.store.model import Claim, Source, Spec
 from kb.text.passages import Passage, find_excerpt, passage_around
-from tui.kbtext import kb_text
+from tui.kbtext import kb_text, wrap
 
 HIGHLIGHT = "bold black on yellow"
 
@@ -51,6 +52,31 @@ def source_heading(source: Source | None, source_id: str) -> Text:
     return heading
 
 
+class WrappedText(Widget):
+    """Text wrapped by Japanese line-breaking rules (tui.kbtext.wrap) to the widget's width."""
+
+    DEFAULT_CSS = "WrappedText { height: auto; }"
+
+    def __init__(self, text: Text, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = text
+
+    @property
+    def content(self) -> Text:
+        """The text shown (before wrapping), as Static.content gives it."""
+        return self.text
+
+    def update(self, text: Text) -> None:
+        self.text = text
+        self.refresh(layout=True)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(wrap(self.text, width))
+
+    def render(self) -> Text:
+        return Text("\n").join(wrap(self.text, self.content_region.width or self.size.width or 1))
+
+
 class ExcerptPane(VerticalScroll):
     """What is shown is kept as state: `claim_id`, and `passage` (its span is the highlight)."""
 
@@ -60,10 +86,10 @@ class ExcerptPane(VerticalScroll):
         self.passage: Passage | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("The excerpt of the selected claim shows here.", style="dim"), id="excerpt-text")
+        yield WrappedText(Text("The excerpt of the selected claim shows here.", style="dim"), id="excerpt-text")
 
     def _set(self, text: Text) -> None:
-        self.query_one("#excerpt-text", Static).update(text)
+        self.query_one("#excerpt-text", WrappedText).update(text)
         self.scroll_home(animate=False)
 
     def clear(self) -> None:

@@ -3,7 +3,7 @@ section a `… n more` row that Enter opens, so a vendor with thousands of claim
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -37,10 +37,21 @@ def heading(title: str, count: int | None = None) -> Link:
     return Link("", text)
 
 
-def entity_links(kb: KnowledgeBase, ids: Sequence[str], marked: Iterable[str] = ()) -> list[Link]:
-    """Links to the first LINK_PAGE of `ids`, then one row standing for the rest."""
+def entity_links(
+    kb: KnowledgeBase, ids: Sequence[str], marked: Iterable[str] = (), reasons: Mapping[str, str] | None = None
+) -> list[Link]:
+    """Links to the first LINK_PAGE of `ids`, then one row standing for the rest; a link between
+    claims shows its reason under the claim."""
     chosen = set(marked)
-    links = [Link(i, entity_label(kb, kb.entities[i], i in chosen)) for i in ids[:LINK_PAGE] if i in kb.entities]
+    links = []
+    for i in ids[:LINK_PAGE]:
+        if i not in kb.entities:
+            continue
+        label = entity_label(kb, kb.entities[i], i in chosen)
+        if reasons and reasons.get(i):
+            label.append("\n    ")
+            label.append_text(kb_text(f"why: {reasons[i]}", "dim italic"))
+        links.append(Link(i, label))
     rest = tuple(ids[LINK_PAGE:])
     if rest:
         links.append(Link("", Text(f"… {len(rest)} more (Enter shows them)", style="italic"), more=rest))

@@ -18,9 +18,24 @@ from tui.kbtext import kb_text
 CONTEXT_LINES = 3
 
 
-def problem_label(problem: Problem) -> Text:
-    style = "red" if problem.is_error else "yellow"
-    return kb_text(str(problem), style)
+def kb_relative(path: str, kb_root: Path | None) -> str:
+    """`path` as it reads inside the KB folder (`claims/x.yaml`), when it is inside it."""
+    if kb_root is None:
+        return path
+    try:
+        return Path(path).resolve().relative_to(kb_root.resolve()).as_posix()
+    except (OSError, ValueError):
+        return path
+
+
+def problem_label(problem: Problem, kb_root: Path | None = None) -> Text:
+    """`path:line:col` (KB-relative) on one line, the message under it, wrapped between words."""
+    style = "red" if problem.is_error else "yellow" if problem.is_warning else "dim"
+    text = kb_text(f"{kb_relative(problem.path, kb_root)}:{problem.line}:{problem.col}", f"bold {style}")
+    severity = "" if problem.is_error else f"{problem.severity}: "
+    text.append("\n")
+    text.append_text(kb_text(f"{severity}{problem.message}", style))
+    return text
 
 
 class ProblemsPanel(OptionList):
@@ -36,13 +51,18 @@ class ProblemsPanel(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
         self.problems: list[Problem] = []
+        self.kb_root: Path | None = None
 
-    def show(self, problems: list[Problem]) -> None:
+    def show(self, problems: list[Problem], kb_root: Path | None = None) -> None:
         self.problems = list(problems)
-        self.set_options(Option(problem_label(p)) for p in self.problems)
+        self.kb_root = kb_root
+        self.set_options(Option(problem_label(p, kb_root)) for p in self.problems)
         errors = sum(1 for p in self.problems if p.is_error)
-        warnings = len(self.problems) - errors
-        self.border_title = f"Problems: {errors} errors, {warnings} warnings"
+        warnings = sum(1 for p in self.problems if p.is_warning)
+        infos = len(self.problems) - errors - warnings
+        self.border_title = f"Problems: {errors} errors, {warnings} warnings" + (
+            f", {infos} acknowledged" if infos else ""
+        )
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()

@@ -1,4 +1,6 @@
-"""Search results in place of the tree: ranked hits with their snippets' matches highlighted."""
+"""Search results in place of the tree: ranked hits with their snippets' matches highlighted, and
+why each matched when it was not its text (an alias, a tag, a figure that met a filter), how many
+more of a source's passages match, and the words a hit lacks when none holds them all."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -33,8 +36,14 @@ def snippet_window(snippet: str, spans: list[tuple[int, int]]) -> tuple[str, lis
     return window, kept
 
 
+#: Characters of one "why it matched" line.
+REASON_WINDOW = 90
+
+
 def hit_prompt(hit: Any, marked: bool) -> Text:
-    """The hit's type and title on one line, then its snippet with the matches highlighted."""
+    """The hit's type and title on one line, then its snippet with the matches highlighted, then
+    what else it matched ("alias Trn2", "tag supply-chain"), how many more of its passages match
+    and the query's words it lacks."""
     text = Text()
     text.append("● " if marked else "  ", style="bold green")
     text.append(f"{hit.type:<7}", style="dim")
@@ -46,30 +55,58 @@ def hit_prompt(hit: Any, marked: bool) -> Text:
         shown, spans = snippet_window(hit.snippet, list(hit.highlights))
         text.append("\n")
         text.append_text(highlighted(shown, spans, MATCH))
+    for field, value, value_spans in getattr(hit, "reasons", ()):
+        shown = one_line(value, REASON_WINDOW)
+        text.append(f"\n  {field} ", style="italic dim")
+        text.append_text(highlighted(shown, [(s, min(e, len(shown))) for s, e in value_spans if s < len(shown)], MATCH))
+    notes = []
+    more = getattr(hit, "more", 0)
+    if more:
+        notes.append(Text(f"{more} more passage{'s' if more != 1 else ''}", style="dim"))
+    if getattr(hit, "missing", ()):
+        notes.append(Text("missing: " + ", ".join(hit.missing), style="yellow"))
+    if notes:
+        text.append("\n  ")
+        text.append_text(Text(" · ").join(notes))
     return text
 
 
 class SearchResults(OptionList):
-    """`hits` are the search engine's hits, best first."""
+    """`hits` are the search engine's hits, best first; `more` says that more match. Reaching
+    the last hit (with the cursor, or End) asks for the next page, so every result can be reached."""
 
     BINDINGS = [  # noqa: RUF012
         Binding("enter", "select", "Open", id="open_result", tooltip="Open the highlighted result"),
         Binding("space", "mark", "Mark chip", id="result_mark", tooltip="Mark or unmark the chip for comparison"),
     ]
 
+    class WantsMore(Message):
+        """The user reached the last hit shown and more match."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
         self.hits: list[Any] = []
         self.marked: set[str] = set()
+        self.more = False
 
-    def show(self, hits: list[Any], marked: set[str]) -> None:
+    def show(self, hits: list[Any], marked: set[str], more: bool = False, keep_cursor: bool = False) -> None:
+        cursor = self.highlighted if keep_cursor else None
         self.hits = list(hits)
         self.marked = set(marked)
+        self.more = more
         options: list[Option | None] = []
         for hit in self.hits:
             options += [Option(hit_prompt(hit, hit.id in self.marked)), None]  # None: a rule between hits
         self.set_options(options)
-        self.highlighted = 0 if self.hits else None
+        if cursor is not None and cursor < len(self.hits):
+            self.highlighted = cursor
+        else:
+            self.highlighted = 0 if self.hits else None
+
+    def action_last(self) -> None:
+        super().action_last()
+        if self.more:
+            self.post_message(self.WantsMore())
 
     def set_marked(self, marked: set[str]) -> None:
         changed = set(marked) ^ self.marked
@@ -101,3 +138,5 @@ class SearchResults(OptionList):
         hit = self.hit_at_cursor()
         if hit is not None:
             self.post_message(PreviewEntity(hit.id))
+        if self.more and self.highlighted == len(self.hits) - 1:
+            self.post_message(self.WantsMore())

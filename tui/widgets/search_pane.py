@@ -62,6 +62,8 @@ class SearchPane(Vertical):
         #: The query whose results are shown.
         self.results_for = ""
         self._debounce: Timer | None = None
+        #: How many hits to ask for: a page, and another each time the user reaches the last one.
+        self.limit = RESULT_LIMIT
         #: perf_counter() when the last debounce fired, and when its results were painted (benchmark).
         self.debounced_at = 0.0
         self.results_at = 0.0
@@ -73,6 +75,7 @@ class SearchPane(Vertical):
             self._debounce.stop()
             self._debounce = None
         self.workers.cancel_group(self, "search")
+        self.limit = RESULT_LIMIT
         # Results of another query stay in sight, dimmed, but take no keys until this one's arrive.
         self.results_list.disabled = self.results_for != self.query_text
         if self.query_text:
@@ -95,14 +98,24 @@ class SearchPane(Vertical):
             error = self.session.index_error
             self._summary(kb_text(error, "bold red") if error else Text("Preparing the search index…", style="italic"))
             return
-        self._search(engine, self.query_text)
+        self._search(engine, self.query_text, self.limit)
+
+    def on_search_results_wants_more(self, message: SearchResults.WantsMore) -> None:
+        message.stop()
+        engine, results = self.session.engine, self.results
+        if engine is None or results is None or not results.more or self.results_for != self.query_text:
+            return
+        if self.limit > len(results.hits):
+            return  # the next page is on its way
+        self.limit = len(results.hits) + RESULT_LIMIT
+        self._search(engine, self.query_text, self.limit)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, engine: Any, query: str) -> None:
+    def _search(self, engine: Any, query: str, limit: int) -> None:
         from kb.search.query import QueryError
 
         try:
-            results = engine.search(query, limit=RESULT_LIMIT)
+            results = engine.search(query, limit=limit)
         except QueryError as error:
             self.app.call_from_thread(self._search_failed, query, str(error))
             return
@@ -119,15 +132,18 @@ class SearchPane(Vertical):
     def _show_results(self, query: str, results: Any) -> None:
         if query != self.query_text:
             return
+        same_query = self.results_for == query
         self.results = results
         self.results_for = query
-        self.results_list.show(list(results.hits), set(self.session.marked))
+        self.results_list.show(list(results.hits), set(self.session.marked), results.more, keep_cursor=same_query)
         self.results_list.disabled = False
         summary = Text()
         shown = len(results.hits)
         summary.append(f"{results.total} results", style="bold")
-        if shown < results.total:
-            summary.append(f" (best {shown} shown)", style="dim")
+        if results.more:
+            summary.append(f" (best {shown} shown; the last one or End shows more)", style="dim")
+        if getattr(results, "partial", False):
+            summary.append("\nnone holds every word: these hold the most of them", style="yellow")
         for term in results.unmatched_terms:
             summary.append("\nno match for ", style="yellow")
             summary.append_text(kb_text(term, "bold"))

@@ -15,6 +15,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from kb.text.terminal_safe import visible
+from tui.kbtext import wrap
 from tui.widgets.excerpt_pane import highlighted
 
 EXCERPT = "black on yellow"
@@ -83,13 +84,12 @@ class SourceText(ScrollView):
         if width == self._width:
             return
         self._width = width
-        console = self.app.console
         rows: list[Text] = []
         self._first_row, self._row_offsets = [], []
         for start, line in self._logical_lines():
             self._first_row.append(len(rows))
             text = self._line_text(start, line)
-            wrapped = text.wrap(console, width, no_wrap=False, overflow="fold") if text.plain else [Text()]
+            wrapped = wrap(text, width) if text.plain else [Text()]
             offsets, position = [], 0
             for row in wrapped:
                 offsets.append(position)

@@ -1,0 +1,53 @@
+"""The app's copy of a loaded KB: used while nothing changed, refused otherwise."""
+
+from __future__ import annotations
+
+import os
+
+from kb.store.knowledge import load_kb
+from kb.store.scan import scan_kb
+from tests.support.kb_files import write_kb
+from tests.support.paths import APP_KB
+from tui import kb_cache
+
+FILES = {"v.yaml": "vendors:\n  - id: acme\n    name: Acme\n    kind: hyperscaler\n"}
+
+
+def test_a_stored_kb_comes_back_while_nothing_changed(tmp_path) -> None:
+    root = write_kb(tmp_path / "kb", FILES)
+    snapshot = scan_kb(root).snapshot()
+    assert kb_cache.cached(root, snapshot) is None
+    knowledge = load_kb(root)
+    kb_cache.store(root, snapshot, knowledge)
+    again = kb_cache.cached(root, scan_kb(root).snapshot())
+    assert again is not None and again is not knowledge
+    assert again.entities.keys() == knowledge.entities.keys()
+    assert again.get("acme").name == "Acme" and again.problems == knowledge.problems
+
+
+def test_a_changed_file_or_folder_or_damaged_copy_is_refused(tmp_path, monkeypatch) -> None:
+    root = write_kb(tmp_path / "kb", FILES)
+    snapshot = scan_kb(root).snapshot()
+    kb_cache.store(root, snapshot, load_kb(root))
+    write_kb(root, {"v.yaml": FILES["v.yaml"].replace("Acme", "Acme Corp")})
+    assert kb_cache.cached(root, scan_kb(root).snapshot()) is None
+    kb_cache.store(root, scan_kb(root).snapshot(), load_kb(root))
+    assert kb_cache.cached(root, scan_kb(root).snapshot()) is not None
+    monkeypatch.chdir(tmp_path)  # problem paths are relative to the folder the app runs in
+    assert kb_cache.cached(root, scan_kb(root).snapshot()) is None
+    monkeypatch.setenv("CHIPKB_MAX_DEPTH", "7")
+    assert kb_cache.cached(root, scan_kb(root).snapshot()) is None
+    monkeypatch.delenv("CHIPKB_MAX_DEPTH")
+    monkeypatch.chdir(os.path.dirname(__file__))
+    kb_cache.store(root, scan_kb(root).snapshot(), load_kb(root))
+    kb_cache.cache_file(root).write_bytes(b"\x80\x05not a pickle")
+    assert kb_cache.cached(root, scan_kb(root).snapshot()) is None
+
+
+async def test_the_second_start_uses_the_copy(start_app) -> None:
+    async with start_app(APP_KB) as (first, _):
+        await first.workers.wait_for_complete()
+    assert kb_cache.cached(APP_KB, scan_kb(APP_KB).snapshot()) is not None
+    async with start_app(APP_KB) as (second, _):
+        assert not [w for w in second.workers if w.group == "load"]  # no loading worker was needed
+        assert second.session.kb.entities.keys() == first.session.kb.entities.keys()
