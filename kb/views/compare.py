@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from kb.store.figures import FIGURES, HIGHER
 from kb.store.knowledge import KnowledgeBase
 from kb.store.model import Chip, Claim, Spec
+from kb.views.preferred import ESTIMATE, NOT_DISCLOSED, preferred
 
 
 @dataclass(frozen=True)
@@ -83,19 +84,15 @@ _SAME = 1e-9  # relative tolerance when deciding two canonical values are equal
 
 
 def _figure_cell(chip: Chip, name: str, disputed: dict[str, list[Spec]]) -> Cell:
-    figure = FIGURES[name]
-    specs = tuple(s for s in chip.specs if s.name == name)
-    with_value = [s for s in specs if s.value is not None and s.unit in figure.units]
-    # The preferred value: the first figure a source states, an estimate only when none does.
-    stated = [s for s in with_value if not s.is_estimate] or with_value
-    value = figure.to_canonical(stated[0].value, stated[0].unit) if stated else None  # type: ignore[arg-type]
+    """The chip's preferred value of the figure (kb.views.preferred: the rule rank and charts use)."""
+    shown = preferred(chip, name)
     return Cell(
-        value=value,
-        specs=specs,
+        value=shown.value if shown else None,
+        specs=tuple(s for s in chip.specs if s.name == name),
         disputed=name in disputed,
         best=False,
-        not_disclosed=not stated and any(s.status == "not-disclosed" for s in specs),
-        estimate=bool(stated) and stated[0].is_estimate,
+        not_disclosed=shown is not None and shown.status == NOT_DISCLOSED,
+        estimate=shown is not None and shown.status == ESTIMATE,
     )
 
 

@@ -149,6 +149,7 @@ async def test_c_without_marks_compares_the_chip_in_view_and_e_exports(tmp_path,
     from kb.notes.render import comparison_path
 
     written = [p.relative_to(tmp_path / "notes").as_posix() for p in app.last_export.written]
-    assert written == [comparison_path(["acme-t2"])]
-    note = (tmp_path / "notes" / written[0]).read_text(encoding="utf-8")
+    # the comparison, the vault's index that lists it, and the vault's markdownlint settings
+    assert written == [".markdownlint.yaml", comparison_path(["acme-t2"]), "index.md"]
+    note = (tmp_path / "notes" / comparison_path(["acme-t2"])).read_text(encoding="utf-8")
     assert "Acme T2" in note and "400" in note

@@ -124,3 +124,36 @@ async def test_the_problems_panel_shows_kb_relative_paths(started_app) -> None:
     first = panel.get_option_at_index(0).prompt.plain
     assert first.startswith("article.md:8:1\n"), first
     assert ".venv" not in first and "/" not in first.split("\n")[0]
+
+
+async def test_a_claims_links_read_the_right_way_round_with_their_reasons(started_app) -> None:
+    """x5-inference supports x5-efficient: the first lists it under Supports, the second lists the
+    first under Supported by, each with the link's reason; the status counts incoming links only."""
+    from tui.widgets.entity_view import EntityView
+
+    app, pilot = started_app
+
+    def sections(entity_id: str) -> dict[str, list[str]]:
+        app.main.open_entity(entity_id)
+        links = app.main.query_one(EntityView).link_list().links
+        found: dict[str, list[str]] = {}
+        heading = ""
+        for link in links:
+            if not link.target and not link.more:
+                heading = link.label.plain.rsplit(" (", 1)[0]
+                found[heading] = []
+            elif link.target:
+                found[heading].append(f"{link.target}: {link.label.plain}")
+        return found
+
+    supporting = sections("x5-inference")
+    await pilot.pause()
+    assert [line.split(":")[0] for line in supporting["Supports"]] == ["x5-efficient"]
+    assert "why: The same review says the X5 serves inference." in supporting["Supports"][0]
+    assert "Supported by" not in supporting
+    supported = sections("x5-efficient")
+    await pilot.pause()
+    assert [line.split(":")[0] for line in supported["Supported by"]] == ["x5-inference"]
+    assert "Supports" not in supported
+    assert app.session.kb.status("x5-efficient") == "corroborated"
+    assert app.session.kb.status("x5-inference") == "unverified"
