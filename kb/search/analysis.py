@@ -42,7 +42,7 @@ ANALYZER_VERSION = 1
 #: Cyrillic letters there (presentation forms, full-width ＡＢＣ, Latin Extended-D and -E).  Written
 #: as the characters it is not because `re` fills a table entry for every character of a range
 #: when compiling: listing the CJK blocks themselves costs ~5 ms against ~1.5 ms for this, and
-#: even that is compiled only once some text has a character from U+2E80 up (`_cjk_run`), so a
+#: even that is compiled only once some text has a character from U+2E80 up (`cjk_run`), so a
 #: search among English texts never pays for it.  Runs of words are found with the cheap `\w`,
 #: then split here.
 _NOT_CJK = "\x00-\u2e7f\ua640-\ua6ff\ua720-\uabff\ufb00-\uff65\uffa0-\uffff"
@@ -62,7 +62,9 @@ _Segment = tuple[bool, str, int, int, _Spans]
 
 
 @cache
-def _cjk_run() -> re.Pattern[str]:
+def cjk_run() -> re.Pattern[str]:
+    """A run of CJK characters (Japanese, their punctuation, half-width katakana; not full-width
+    Latin letters), compiled when first needed."""
     return re.compile(f"[^{_NOT_CJK}]+")
 
 
@@ -74,7 +76,7 @@ def _cluster() -> re.Pattern[str]:
 
 def is_cjk(text: str) -> bool:
     """Whether `text` is one run of CJK characters."""
-    return bool(text) and max(text) >= _FIRST_CJK and _cjk_run().fullmatch(text) is not None
+    return bool(text) and max(text) >= _FIRST_CJK and cjk_run().fullmatch(text) is not None
 
 
 def normalise(text: str) -> str:
@@ -158,7 +160,7 @@ def _split(word: str, base: int, spans: _Spans) -> Iterator[_Segment]:
         yield _piece(word, 0, len(word), base, spans, False)
         return
     done = 0
-    for run in _cjk_run().finditer(word):
+    for run in cjk_run().finditer(word):
         if run.start() > done:
             yield _piece(word, done, run.start(), base, spans, False)
         yield _piece(word, run.start(), run.end(), base, spans, True)

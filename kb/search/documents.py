@@ -74,9 +74,17 @@ def make_schema() -> fields.Schema:
         # What describes an entity without being its text: a claim's tags and kind, a chip's
         # vendor and kind, each with its words in the other language (kb.search.synonyms).  Worth
         # less than the text: a claim that says 垂直統合 ranks above one only tagged with it.
-        about=fields.TEXT(analyzer=ChipTokenizer(stem=True), field_boost=0.5, multitoken_query="phrase"),
+        about=_unscored(fields.TEXT(analyzer=ChipTokenizer(stem=True), field_boost=0.5, multitoken_query="phrase")),
         facets=fields.KEYWORD(lowercase=True),
     )
+
+
+def _unscored(field: fields.TEXT) -> fields.TEXT:
+    """A field scored by how often a word occurs in it (half a point each, with field_boost 0.5),
+    not by BM25: whoosh keeps no lengths for it, so a search reads none for each document it
+    matches (tags are a few words long anyway)."""
+    field.scorable = False
+    return field
 
 
 def query_schema(schema: fields.Schema) -> fields.Schema:
@@ -150,9 +158,9 @@ def documents(entity: Entity, facts: Mapping[str, Facts], file: str) -> Iterator
     for number, doc in enumerate(docs):
         doc.update(id=entity.id, type=entity.type, file=file)
         facets = [f"{name}:{value}" for name in FILTERS for value in str(doc.get(name) or "").split()]
-        if number == 0:  # the entity's main document: the one its names find
-            names = dict.fromkeys(name_key(name) for name in [entity.id, *doc.pop("names", [])])
-            facets += [f"name:{key}" for key in names if key]
+        if number == 0:  # the entity's main document: the one its names find (its id is an `id:` facet already)
+            names = dict.fromkeys(name_key(name) for name in doc.pop("names", []))
+            facets += [f"name:{key}" for key in names if key and key != entity.id]
         facets += doc.pop("more_facets", [])
         doc["facets"] = " ".join(facets)
         doc.pop("names", None)

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from whoosh import query as wq
 from whoosh.qparser import FuzzyTermPlugin, MultifieldParser, SingleQuotePlugin
 
-from kb.search.analysis import is_cjk, name_key, raw_tokens, stem_word
+from kb.search.analysis import is_cjk, name_key, normalise, raw_tokens, stem_word
 from kb.search.documents import TEXT_FIELDS, query_schema
 from kb.search.index import DAMAGE_ERRORS, SearchIndex
 from kb.search.query import Prepared, QueryError, is_cjk_char, plain_words, prepare, rewrite
@@ -50,9 +50,9 @@ NAMED = 1000.0
 #: ... part of the query naming it (`Trn2` in `Trn2 HBM`), or the query naming a figure it states
 #: (`HBM capacity`): above the hits whose words score alike.
 NAMED_PART = 20.0
-#: Boost of a hit that holds the words of one run of Japanese within NEAR_SLOP positions of each
-#: other, in any order (`推論に特化` and 「推論」に特化した).
-NEAR = 2.0
+#: What a hit gains by holding the words of one run of Japanese within NEAR_SLOP positions of
+#: each other, in any order (`推論に特化` and 「推論」に特化した).
+NEAR = 5.0
 NEAR_SLOP = 4
 #: How many words in a row may make a name (`NVIDIA A100 SXM4 40 GB` has six).
 _NAME_WORDS = 6
@@ -319,13 +319,20 @@ class SearchEngine:
         found = self._collect(_and([*plan.filters, *ranked]), expanded, offset + limit)
         total, partial, missing_of = len(found), False, None
         if total == 0 and plan.plain and len(plan.words) > 1:
-            # No row holds every word: the rows that hold the most of them, each word worth MATCHED_WORD.
-            either = wq.Or([wq.Or([word, wq.ConstantScoreQuery(word, MATCHED_WORD)]) for word in plan.words])
-            found = self._collect(
-                _and([*plan.filters, self._named(plan, either, whole=False)]), expanded, offset + limit
-            )
+            # No row holds every word: the rows that hold the most of them.  Words that match nothing
+            # at all are left out first; if the others match together, those are the rows.
+            present = [word for word in plan.words if self._found_anywhere(word, expanded)]
+            if present and len(present) < len(plan.words):
+                found = self._collect(
+                    _and([*plan.filters, self._named(plan, _and(present), whole=False)]), expanded, offset + limit
+                )
+            if present and not len(found):  # each word worth MATCHED_WORD: rows with more words come first
+                either = wq.Or([wq.Or([word, wq.ConstantScoreQuery(word, MATCHED_WORD)]) for word in present])
+                found = self._collect(
+                    _and([*plan.filters, self._named(plan, either, whole=False)]), expanded, offset + limit
+                )
             total, partial = len(found), len(found) > 0
-            missing_of = _Missing(searcher, expanded, plan.words)
+            missing_of = _Missing(searcher, expanded, plan.words, present)
         highlighter = self._highlighter(parsed, expanded)
         counts = found.collapsed_counts
         hits = []
@@ -385,6 +392,13 @@ class SearchEngine:
         def known(facet: str) -> bool:
             return bool(reader.doc_frequency("facets", facet))
 
+        def naming(key: str) -> wq.Query | None:
+            """What `key` names: an entity by a name (`name:` facet) or by its id (`id:`)."""
+            for facet in (f"name:{key}", f"id:{key}"):
+                if key and known(facet):
+                    return wq.Term("facets", facet)
+            return None
+
         full = name_key(" ".join(names)) if all(names) else ""
         boosts: list[wq.Query] = []
         parts = {
@@ -393,21 +407,23 @@ class SearchEngine:
             for first in range(len(names) - size + 1)
             if all(run := names[first : first + size])
         } - ({full} if whole else set())
-        named = [wq.Term("facets", f"name:{key}") for key in sorted(parts) if key and known(f"name:{key}")]
+        named = [query for query in map(naming, sorted(parts)) if query is not None]
         if named:
             boosts.append(wq.ConstantScoreQuery(wq.Or(named), NAMED_PART))
         if full and known(f"has:{full}"):
             boosts.append(wq.ConstantScoreQuery(wq.Term("facets", f"has:{full}"), NAMED_PART))
-        near = [_near(run) for run in plan.prepared.runs]
+        near = [_near(run) for run in plan.prepared.runs] if whole else []  # (not among partial hits)
         near = [query for query in near if query is not None]
         if near:
-            boosts.append(wq.Or(near, boost=NEAR))
+            boosts.append(wq.ConstantScoreQuery(wq.Or(near), NEAR))
         if boosts:
-            only = wq.ConstantScoreQuery(words, 0.0)  # the words select; a boost only adds to the score
-            # (not AndMaybe, whose optional part whoosh scores only now and then)
-            words = wq.Or([words, *(wq.And([only, boost]) for boost in boosts)])
-        if whole and full and known(f"name:{full}"):
-            words = wq.Or([words, wq.ConstantScoreQuery(wq.Term("facets", f"name:{full}"), NAMED)])
+            # a boost adds to the score of a hit the words found, and finds nothing itself (Require
+            # scores only its first part; AndMaybe would do, but whoosh scores its optional part only
+            # now and then)
+            words = wq.Or([words, *(wq.Require(boost, words) for boost in boosts)])
+        whole_name = naming(full) if whole else None
+        if whole_name is not None:
+            words = wq.Or([words, wq.ConstantScoreQuery(whole_name, NAMED)])
         return words
 
     def _hit(self, stored: dict[str, Any], score: float, highlighter: Highlighter, plan: _Plan) -> Hit:
@@ -462,6 +478,10 @@ class SearchEngine:
                 if term not in unmatched:
                     unmatched.append(term)
         return unmatched
+
+    def _found_anywhere(self, word: wq.Query, expanded: _Expanded) -> bool:
+        """Whether some document holds `word` (one word of the query, in any of its fields)."""
+        return any(self._matches_any(leaf, expanded, True) for leaves in _user_terms(word) for leaf in leaves)
 
     def _matches_any(self, leaf: wq.Query, expanded: _Expanded, run_phrases: bool) -> bool:
         reader = self._searcher.reader()
@@ -654,14 +674,18 @@ def _groups(reader: Any) -> Callable[[int], str]:
 
 
 def _near(words: list[str]) -> wq.Query | None:
-    """The words of a run of Japanese near each other, each by its first bigram (None for fewer
-    than two words of two characters or more)."""
+    """The words of a run of Japanese near each other, in any order, each as the span of its
+    bigrams (None for fewer than two words of two characters or more)."""
     from whoosh.query.spans import SpanNear2
 
-    firsts = [next(raw_tokens(word, stem=True, unigrams="none"))[0] for word in words if len(word) > 1]
-    if len(firsts) < 2:
+    spans: list[wq.Query] = []
+    for word in words:
+        bigrams = [term for term, *_ in raw_tokens(word, stem=True, unigrams="none")]
+        if len(word) > 1 and bigrams:
+            spans.append(wq.Term("body", bigrams[0]) if len(bigrams) == 1 else wq.Phrase("body", bigrams))
+    if len(spans) < 2:
         return None
-    return SpanNear2([wq.Term("body", first) for first in firsts], slop=NEAR_SLOP, ordered=False)
+    return SpanNear2(spans, slop=NEAR_SLOP, ordered=False)
 
 
 def _and(queries: list[wq.Query]) -> wq.Query:
@@ -684,13 +708,14 @@ def _name_of(word: wq.Query) -> str:
 
 
 class _Missing:
-    """Which of the query's words a document lacks (for results that hold only some of them)."""
+    """Which of the query's words a document lacks (for results that hold only some of them);
+    the words not `present` anywhere are lacked by every document."""
 
-    def __init__(self, searcher: Searcher, expanded: _Expanded, words: list[wq.Query]) -> None:
+    def __init__(self, searcher: Searcher, expanded: _Expanded, words: list[wq.Query], present: list[wq.Query]) -> None:
         self.searcher = searcher
         self.expanded = expanded
         self.words = words
-        self.docs: list[set[int] | None] = [None] * len(words)
+        self.docs: list[set[int] | None] = [None if word in present else set() for word in words]
 
     def lacking(self, docnum: int) -> tuple[str, ...]:
         out = []
@@ -708,7 +733,13 @@ def _reasons(stored: dict[str, Any], highlighter: Highlighter, plan: _Plan, seen
     names or tags that matched; an alias always, the others only for words not already
     highlighted in its title or snippet, `seen`), and the values that met a figure or date filter."""
     reasons: list[Reason] = []
+    # the first two characters of every term: a field that holds none of them cannot have matched
+    # (a Porter stem keeps the start of its word), and most fields of most hits hold none
+    starts = {term[:2] for term in (*highlighter.stemmed, *highlighter.exact, *highlighter.chars)}
     for label, text in stored.get("meta") or ():
+        folded = text.casefold() if text.isascii() else normalise(text)
+        if not any(start in folded for start in starts):
+            continue
         items = []
         for item in text.split(", ") if label in ("about", "vendor") else [text]:
             spans = highlighter.spans(item)

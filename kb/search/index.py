@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
     from kb.store.scan import FileRead
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 8
 MANIFEST = "manifest.json"
 DETAILS = "details.json"
 #: Memory whoosh's writer may fill before it sorts postings out to disk.

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from whoosh import query as wq
 
-from kb.search.analysis import is_cjk, query_words
+from kb.search.analysis import cjk_run, is_cjk, query_words
 from kb.search.documents import FILTERS, TEXT_FIELDS
 from kb.store import schema
 
@@ -33,9 +33,6 @@ _FIELD = re.compile(r"(?<![^\s(])([A-Za-z_]+):")
 _YEAR = re.compile(r"year:([^\s()]*)")
 _YEAR_VALUE = re.compile(r"(\d{4})(?:\.\.(\d{4})?)?|\.\.(\d{4})")
 _SPACE = re.compile(r"\s+")
-#: Characters from U+2E80 up (Japanese and the other CJK scripts, their punctuation, half-width
-#: katakana) other than full-width Latin letters and digits.
-_CJK_RUN = re.compile("[^\x00-\u2e7f\ua640-\ua6ff\ua720-\uabff\ufb00-\uff65\uffa0-\uffff]+")
 _WORD_CHARS = re.compile(r"[^\W_]+")
 #: A word of the query that is whoosh syntax, not text: a field, a wildcard, a fuzzy term, a boost.
 _SYNTAX = re.compile(r"[:*?~^]")
@@ -209,7 +206,7 @@ def _japanese_words(piece: str, operators: bool, runs: list[list[str]]) -> str:
     parts = re.split(r"(\s+)", piece)
     for number, part in enumerate(parts):
         if part and not part.isspace() and not _SYNTAX.search(part) and max(part) >= "\u2e80":
-            parts[number] = _CJK_RUN.sub(words, part)
+            parts[number] = cjk_run().sub(words, part)
     return "".join(parts)
 
 
@@ -220,7 +217,7 @@ def _run_words(run: str) -> list[str]:
         return [run]
     out: list[str] = []
     done = 0
-    for found in _CJK_RUN.finditer(run):
+    for found in cjk_run().finditer(run):
         if found.start() > done:
             out.append(run[done : found.start()])
         out.extend(query_words(found.group()))

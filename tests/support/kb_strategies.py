@@ -13,7 +13,7 @@ import yaml
 from hypothesis import strategies as st
 
 from kb.store.figures import FIGURES
-from kb.store.schema import CHIP_KINDS, CLAIM_KINDS, VENDOR_KINDS
+from kb.store.schema import CHIP_KINDS, CLAIM_KINDS, FIGURE_MIN, VENDOR_KINDS, WINDOWS_RESERVED
 
 # Text as a hand-edited KB may hold it: any Unicode a YAML file can carry, with CJK and control
 # characters made likely rather than merely possible.  Left out: surrogates and the BOM, which YAML
@@ -24,7 +24,7 @@ _CJK = st.sampled_from("推論チップ垂直統合トレーニングの開発�
 _CONTROL = st.sampled_from("\x1b\x07\x00\x7f\x9b\u202e\u2066[]/\\:#&*!|>'\"%@`")
 text = st.text(st.one_of(_ANY_CHAR, _CJK, _CONTROL), min_size=1, max_size=40)
 words = st.text(st.one_of(st.sampled_from("abc xyz AWS Trainium 推論 チップ"), _CJK), min_size=1, max_size=30)
-slug = st.from_regex(r"[a-z0-9][a-z0-9-]{0,12}", fullmatch=True)
+slug = st.from_regex(r"[a-z0-9][a-z0-9-]{0,12}", fullmatch=True).filter(lambda s: s not in WINDOWS_RESERVED)
 
 
 @dataclass
@@ -71,7 +71,7 @@ def valid_kbs(draw: st.DrawFn) -> GeneratedKB:
             specs.append(
                 {
                     "name": figure.name,
-                    "value": draw(st.floats(0, 1e6, allow_nan=False, allow_infinity=False)),
+                    "value": draw(st.floats(FIGURE_MIN, 1e6, allow_nan=False, allow_infinity=False)),
                     "unit": draw(st.sampled_from(sorted(figure.units))),
                     "source": draw(st.sampled_from(source_ids)),
                 }

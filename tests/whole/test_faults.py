@@ -118,7 +118,9 @@ def _disk_of(size: str, tmp_path: Path) -> Path:
     """A real small file system (tmpfs) when we may mount one, else a file-size limit does it."""
     mount = tmp_path / "small-disk"
     mount.mkdir()
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], capture_output=True)
+    result = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(mount)], capture_output=True
+    )
     if result.returncode != 0:
         pytest.fail(f"cannot mount a small file system here: {result.stderr!r}")
     return mount

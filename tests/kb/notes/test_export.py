@@ -184,7 +184,7 @@ def test_a_note_chipkb_did_not_write_is_kept(tmp_path: Path) -> None:
     out = tmp_path / "vault"
     (out / "chips").mkdir(parents=True)
     (out / "chips" / "alpha.md").write_text("mine\n")
-    report = export_notes(plain_kb(tmp_path / "kb"), out)
+    report = export_notes(plain_kb(tmp_path / "kb"), out, into_existing=True)
     assert report.kept == [out / "chips" / "alpha.md"]
     assert (out / "chips" / "alpha.md").read_text() == "mine\n"
     assert (out / "chips" / "beta.md").exists()
@@ -213,7 +213,7 @@ def test_a_symlinked_folder_inside_out_is_not_followed(tmp_path: Path, capsys) -
     out = tmp_path / "vault"
     out.mkdir()
     (out / "chips").symlink_to(elsewhere)
-    assert main(["export", "--kb", str(kb_dir), "--out", str(out)]) == 1
+    assert main(["export", "--kb", str(kb_dir), "--out", str(out), "--into-existing"]) == 1
     err = capsys.readouterr().err
     assert err == f"chipkb: {out / 'chips'}: is a symbolic link; chipkb does not follow links inside --out\n"
     assert list(elsewhere.iterdir()) == []
@@ -229,7 +229,7 @@ def test_a_symlinked_note_or_manifest_is_not_followed(tmp_path: Path) -> None:
         (out / "chips").mkdir(parents=True)
         (out / link_name).symlink_to(target)
         with pytest.raises(ExportError, match="is a symbolic link"):
-            export_notes(kb, out, force=True)
+            export_notes(kb, out, force=True, into_existing=True)
         assert target.read_text() == "precious\n"
         assert (out / link_name).is_symlink()
 
@@ -239,7 +239,7 @@ def test_a_dangling_symlink_is_not_followed(tmp_path: Path) -> None:
     out.mkdir()
     (out / "index.md").symlink_to(tmp_path / "created-through-the-link.md")
     with pytest.raises(ExportError, match=r"index\.md: is a symbolic link"):
-        export_notes(plain_kb(tmp_path / "kb"), out)
+        export_notes(plain_kb(tmp_path / "kb"), out, into_existing=True)
     assert not (tmp_path / "created-through-the-link.md").exists()
 
 
@@ -380,5 +380,5 @@ def test_a_kb_inside_the_vault_is_never_written_to(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "mini_kb", kb_root)
     before = sorted(p.name for p in kb_root.iterdir())
     with pytest.raises(ExportError, match="inside the KB folder"):
-        export_notes(load_kb(kb_root), vault)
+        export_notes(load_kb(kb_root), vault, into_existing=True)
     assert sorted(p.name for p in kb_root.iterdir()) == before

@@ -204,3 +204,14 @@ def test_the_text_outranks_a_tag(engine: SearchEngine) -> None:
     # c-trainer2 says "second chip" in its text; c-supply only quotes it and is tagged otherwise
     results = engine.search("second chip family")
     assert results.hits[0].id in {"c-trainer2", "long-doc"}
+
+
+@pytest.mark.parametrize(
+    "query", ["Trainer2", "chip AND family", "chip OR widget OR trainer3", "second chip", "type:chip"]
+)
+def test_the_total_counts_every_row_however_few_are_asked_for(engine: SearchEngine, query: str) -> None:
+    # whoosh prunes what cannot reach a small top N, uncounted, unless told not to; and counts a
+    # source's passages as rows unless the engine counts them itself
+    every = engine.search(query, limit=1000)
+    assert every.total == len(every.hits) == len({hit.id for hit in every.hits})
+    assert engine.search(query, limit=1).total == every.total

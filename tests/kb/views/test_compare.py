@@ -317,4 +317,5 @@ def test_compare_shows_hostile_names_literally(tmp_path: Path, capsys, monkeypat
     assert "\x1b" not in out
     assert main(["compare", "alpha", "beta", "--markdown", "--kb", str(kb_dir)]) == 0
     out = capsys.readouterr().out
-    assert "\x1b" not in out and "title: '[bold red]Beta[/] [31m'" not in out
+    assert "\x1b" not in out
+    assert "\ntitle: Alpha vs [bold red]Beta[/] [31m\n" in out  # the markup kept as text, the ESC dropped
