@@ -66,6 +66,7 @@ async def test_keys_never_act_on_the_results_of_an_older_query(started_app) -> N
     assert screen.focused is screen.query_one("#search")
     await wait_for(pilot, lambda: pane.results_for == "acme t2", "results for acme t2")
     assert not pane.results_list.disabled
+    await app.workers.wait_for_complete()
 
 
 @pytest.mark.started_app(search=True)

@@ -136,16 +136,7 @@ def test_every_command_copes(case: str, tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "vault").rglob("*.md")) == ["good-vendor.md", "index.md"]
 
 
-_APP_LOOP = pytest.mark.xfail(
-    strict=True,
-    reason="app engineer's file: tui/widgets/problems.py kb_relative calls Path.resolve(), which raises RuntimeError"
-    " for a symbolic link loop on Python < 3.13; catch RuntimeError there too (or use os.path.realpath)",
-)
-
-
-@pytest.mark.parametrize(
-    "case", [pytest.param(c, marks=_APP_LOOP) if c == "symlink-loop" else c for c in sorted(CASES)]
-)
+@pytest.mark.parametrize("case", sorted(CASES))
 async def test_the_app_lists_the_problems(
     case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start_app
 ) -> None:

@@ -24,7 +24,7 @@ def kb_relative(path: str, kb_root: Path | None) -> str:
         return path
     try:
         return Path(path).resolve().relative_to(kb_root.resolve()).as_posix()
-    except (OSError, ValueError):
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: a symbolic link loop (Python < 3.13)
         return path
 
 
