@@ -25,7 +25,12 @@ TARGETS: dict[str, tuple[list[str], list[str]]] = {
     "escaping": (["kb/text/terminal_safe.py"], ["tests/kb/text/test_terminal_safe.py"]),
     "verbatim": (
         ["kb/text/passages.py"],
-        ["tests/kb/test_one_home_rules.py", "tests/kb/test_properties.py", "tests/kb/store"],
+        [
+            "tests/kb/text/test_passages.py",
+            "tests/kb/test_one_home_rules.py",
+            "tests/kb/test_properties.py",
+            "tests/kb/store",
+        ],
     ),
     "ids-and-links": (
         ["kb/store/validate.py", "kb/store/knowledge.py"],
