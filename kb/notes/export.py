@@ -247,6 +247,27 @@ def _manifest_bytes(notes: dict[str, str]) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
+def _promise_new_notes(
+    folder: _Folder,
+    previous: dict[str, str],
+    manifest: dict[str, str],
+    pending: Sequence[tuple[str, tuple[str, ...], bytes]],
+) -> dict[str, str]:
+    """Write the manifest before the notes, naming the notes about to be created; return what it holds.
+
+    An export killed part-way then leaves a folder that the next export knows as its own, and each
+    new note in it either absent or whole with the hash the manifest gives it, so it is rewritten,
+    not kept as a hand edit.  A note that already exists keeps its old hash until it is replaced.
+    """
+    promised = dict(manifest)
+    for relative, parts, data in pending:
+        if not folder.exists(parts):
+            promised[relative] = _digest(data)
+    if promised != previous or not folder.exists((MANIFEST,)):
+        folder.write((MANIFEST,), _manifest_bytes(promised))
+    return promised
+
+
 def _write_into(folder: _Folder, notes: dict[str, str], force: bool) -> ExportReport:
     """Write `notes` (path relative to the folder -> text), keeping hand-edited ones unless `force`.
 
@@ -269,6 +290,7 @@ def _write_into(folder: _Folder, notes: dict[str, str], force: bool) -> ExportRe
         else:
             report.kept.append(folder.shown(parts))
     failure: ExportError | None = None
+    promised = _promise_new_notes(folder, previous, manifest, pending)
     for relative, parts, data in pending:
         try:
             folder.write(parts, data)
@@ -278,7 +300,7 @@ def _write_into(folder: _Folder, notes: dict[str, str], force: bool) -> ExportRe
         manifest[relative] = _digest(data)
         report.written.append(folder.shown(parts))
     try:
-        if manifest != previous:
+        if manifest != promised:
             folder.write((MANIFEST,), _manifest_bytes(manifest))
         folder.sync()
     except ExportError as error:
@@ -318,7 +340,8 @@ def _note_paths(entities: Sequence[Entity]) -> dict[str, Entity]:
 def _vault_folder(out_dir: Path, into_existing: bool) -> None:
     """Refuse a vault folder that is not chipkb's to fill: the root folder (always), and, unless
     `into_existing`, a folder that already holds something but no export manifest (chipkb did not
-    create it: `/etc`, a home folder, a vault of other notes)."""
+    create it: `/etc`, a home folder, a vault of other notes).  chipkb's own temporary files, left
+    by an export killed before its first rename, do not count."""
     if not str(out_dir):
         raise ExportError("refusing to export into a folder with an empty name")
     try:
@@ -331,7 +354,7 @@ def _vault_folder(out_dir: Path, into_existing: bool) -> None:
         return
     try:
         with os.scandir(resolved) as entries:
-            names = {entry.name for entry in entries}
+            names = {entry.name for entry in entries if not _TEMPORARY.match(entry.name)}
     except OSError as error:
         raise ExportError(f"cannot open the export folder {out_dir}: {error.strerror}") from None
     if names and MANIFEST not in names:

@@ -107,10 +107,8 @@ def test_a_killed_export_leaves_whole_notes_and_the_next_one_recovers(synthetic_
         interrupted += len(list(vault.rglob("*.md"))) < len([p for p in expected if p.suffix == ".md"])
         for note in vault.rglob("*.md"):  # every note present is whole: exactly what a clean export writes
             assert note.read_bytes() == expected[note.relative_to(vault)]
-        # a first export killed before its manifest leaves a folder chipkb cannot yet call its own
-        code, _, err = finished(
-            "export", "--kb", str(synthetic_kb), "--out", str(vault), "--into-existing", cache=tmp_path
-        )
+        # the manifest is written first, so the next plain export knows the folder as its own
+        code, _, err = finished("export", "--kb", str(synthetic_kb), "--out", str(vault), cache=tmp_path)
         assert code == 0, err
         got = {p.relative_to(vault): p.read_bytes() for p in vault.rglob("*") if p.is_file()}
         assert got == expected

@@ -19,6 +19,7 @@ from kb.notes.export import (
     MANIFEST,
     MARKDOWNLINT_FILE,
     ExportError,
+    _Folder,
     export_comparison,
     export_comparison_into,
     export_notes,
@@ -188,6 +189,49 @@ def test_a_note_chipkb_did_not_write_is_kept(tmp_path: Path) -> None:
     assert report.kept == [out / "chips" / "alpha.md"]
     assert (out / "chips" / "alpha.md").read_text() == "mine\n"
     assert (out / "chips" / "beta.md").exists()
+
+
+def test_a_first_export_that_stops_part_way_is_finished_by_the_next(tmp_path: Path, monkeypatch) -> None:
+    """The manifest is written before the notes, so the folder is chipkb's from the first write on,
+    and a new note written before the stop is rewritten, not kept as a hand edit."""
+    kb = plain_kb(tmp_path / "kb")
+    out = tmp_path / "vault"
+    real_write = _Folder.write
+    writes: list[tuple[str, ...]] = []
+
+    def write_then_die(self: _Folder, parts: tuple[str, ...], data: bytes) -> None:
+        if len(writes) == 2:  # the manifest, then one note: the process dies here
+            raise KeyboardInterrupt
+        writes.append(parts)
+        real_write(self, parts, data)
+
+    monkeypatch.setattr(_Folder, "write", write_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        export_notes(kb, out)
+    monkeypatch.undo()
+    assert writes[0] == (MANIFEST,)
+    first_note = out.joinpath(*writes[1])
+    first_note.write_text(first_note.read_text())  # same bytes, so the manifest's hash still holds
+    (out / f".index.md.{'0' * 16}.tmp").write_text("half a note")  # what a kill mid-write leaves
+
+    report = export_notes(kb, out)  # no --into-existing needed
+    assert report.kept == []
+    assert first_note in report.unchanged
+    reference = _export(kb, tmp_path / "reference")
+    assert _files(out) == _files(reference)
+
+
+def test_a_folder_holding_only_chipkb_temporary_files_is_taken_as_new(tmp_path: Path) -> None:
+    out = tmp_path / "vault"
+    out.mkdir()
+    (out / f".{MANIFEST}.{'a1' * 8}.tmp").write_text("{")
+    export_notes(plain_kb(tmp_path / "kb"), out)
+    assert not list(out.glob("*.tmp"))
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / ".notes.tmp").write_text("someone else's")  # not a name chipkb's temporary files have
+    with pytest.raises(ExportError, match="not empty, and not a folder chipkb exported into"):
+        export_notes(plain_kb(tmp_path / "kb"), other)
 
 
 def test_a_broken_manifest_stops_the_export_unless_forced(tmp_path: Path) -> None:
