@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import json
 import os
 import sys
 from typing import TYPE_CHECKING
@@ -22,8 +21,52 @@ if TYPE_CHECKING:
     from kb.store.model import Entity
 
 
-class UsageError(Exception):
+class CommandError(Exception):
+    """A failure a command reports as one line on standard error (or, with --json or --format
+    json|jsonl, as one JSON error object on standard output; kb.cli.output.print_error): `code` names
+    its kind in that object, `exit_code` is the process's, `hint` what to try instead."""
+
+    code = "error"
+    exit_code = 1
+    #: What the line on standard error puts before the message: `chipkb: error: ...` or `chipkb: ...`.
+    label = ""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def line(self) -> str:
+        """The error as text mode prints it, hint in brackets at the end."""
+        return f"chipkb: {self.label}{self.message}" + (f" ({self.hint})" if self.hint else "")
+
+
+class UsageError(CommandError):
     """A mistake in how the command was called: exit code 2."""
+
+    code = "usage"
+    exit_code = 2
+    label = "error: "
+
+
+class NotFound(CommandError):
+    """An id or name that names no entity (or more than one): exit code 1."""
+
+    code = "not-found"
+
+
+class BadQuery(CommandError):
+    """A search query or filter that cannot be read: exit code 2."""
+
+    code = "query"
+    exit_code = 2
+    label = "error: "
+
+
+class IndexUnavailable(CommandError):
+    """The search index cannot be opened, or rebuilt when found damaged: exit code 1."""
+
+    code = "index"
 
 
 def add_kb_argument(parser: argparse.ArgumentParser) -> None:
@@ -64,18 +107,12 @@ def find_entity(kb: KnowledgeBase, wanted: str, kind: str | None = None) -> Enti
         raise NotFound(f"{wanted!r} is a {other[0].type}, not a {kind}")
     of_kind = [e for e in kb.entities.values() if kind is None or e.type == kind]
     candidates = [e.id for e in of_kind] + [str(alias) for e in of_kind for alias in getattr(e, "aliases", ())]
-    raise NotFound(f"no {what} with id or name {wanted!r}" + did_you_mean(wanted, candidates, n=3))
+    raise NotFound(f"no {what} with id or name {wanted!r}", hint=hint_of(did_you_mean(wanted, candidates, n=3)))
 
 
-class NotFound(Exception):
-    """An id or name that names no entity (or more than one): exit code 1."""
-
-
-def print_json(value: object) -> None:
-    """Readable JSON (Japanese stays Japanese) in which no control or bidi override is raw."""
-    from kb.text.terminal_safe import json_safe
-
-    sys.stdout.write(json_safe(json.dumps(value, ensure_ascii=False, indent=2)) + "\n")
+def hint_of(suggestion: str) -> str | None:
+    """The hint in ` (did you mean 'x'?)`, as kb.text.suggest words it to end a line; None for ``."""
+    return suggestion.strip().removeprefix("(").removesuffix(")") or None
 
 
 # -- the environment and the output --------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from kb.cli.common import UsageError
+from kb.cli.common import UsageError, hint_of
 
 if TYPE_CHECKING:
     from kb.store.knowledge import KnowledgeBase
@@ -59,7 +59,7 @@ def check_figure(name: str, per_watt: bool = False) -> None:
             started = [f for f in FIGURES if f.startswith(name.casefold())] if len(name) >= 2 else []
             hint = did_you_mean(name, FIGURES, n=3) or _either(started[:3])
         listing = "" if hint or name in FIGURES else " (see the figure names in docs/schema.md)"
-        raise UsageError(f"{error}{hint}{listing}") from None
+        raise UsageError(f"{error}{listing}", hint=hint_of(hint)) from None
 
 
 def _either(names: list[str]) -> str:
@@ -80,7 +80,7 @@ def vendor_ids(kb: KnowledgeBase, wanted: list[str]) -> list[str]:
         try:
             ids.append(find_entity(kb, name, "vendor").id)
         except NotFound as error:
-            raise UsageError(f"--vendor: {error}") from None
+            raise UsageError(f"--vendor: {error.message}", hint=error.hint) from None
     return ids
 
 
@@ -92,5 +92,5 @@ def family_names(kb: KnowledgeBase, wanted: list[str]) -> list[str]:
     for name in wanted:
         if name.casefold() not in known:
             hint = did_you_mean(name, sorted(known.values()), n=3)
-            raise UsageError(f"--family: no chip family {name!r}{hint}")
+            raise UsageError(f"--family: no chip family {name!r}", hint=hint_of(hint))
     return [known[name.casefold()] for name in wanted]

@@ -19,7 +19,8 @@ import sys
 from collections.abc import Mapping, Sequence
 
 from kb import __version__
-from kb.cli.common import UsageError, check_environment, finish_output, output_failure
+from kb.cli.common import CommandError, UsageError, check_environment, finish_output, output_failure
+from kb.cli.output import JSON_FORMATS, print_error, wants_json
 
 #: name -> (module, one-line help)
 Commands = Mapping[str, tuple[str, str]]
@@ -41,7 +42,7 @@ COMMANDS: Commands = {
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{message} (see '{self.prog} --help')")
+        raise UsageError(message, hint=f"see '{self.prog} --help'")
 
 
 def build_parser(only: str | None = None, commands: Commands = COMMANDS) -> argparse.ArgumentParser:
@@ -87,15 +88,16 @@ def main(argv: Sequence[str] | None = None, commands: Commands = COMMANDS, defau
 
         autocomplete(build_parser(commands=commands))
     parser = build_parser(only=_command_in(arguments, commands), commands=commands)
+    as_json = _asks_for_json(arguments)  # until the arguments are read: a usage error may come first
     try:
         check_environment()
         args = parser.parse_args(arguments)
+        as_json = wants_json(args)
         if getattr(args, "run", None) is None:
-            raise UsageError("a command is needed (see 'chipkb --help')")
+            raise UsageError("a command is needed", hint="see 'chipkb --help'")
         return int(args.run(args))
-    except UsageError as error:
-        print(f"chipkb: error: {error}", file=sys.stderr)
-        return 2
+    except CommandError as error:
+        return _report(error, as_json)
     except KeyboardInterrupt:
         print("chipkb: interrupted", file=sys.stderr)
         return 130
@@ -104,6 +106,29 @@ def main(argv: Sequence[str] | None = None, commands: Commands = COMMANDS, defau
         return 1
     except (OSError, UnicodeEncodeError) as error:  # output that cannot be written, a folder gone
         return output_failure(error)
+
+
+def _report(error: CommandError, as_json: bool) -> int:
+    """One line on standard error, or in JSON mode one error object on standard output."""
+    if as_json:
+        print_error(error.code, error.message, error.hint)
+    else:
+        from kb.text.terminal_safe import visible
+
+        print(visible(error.line()), file=sys.stderr)
+    return error.exit_code
+
+
+def _asks_for_json(arguments: list[str]) -> bool:
+    """Whether the command line asks for JSON (`--json`, `--format json|jsonl`, `--format=jsonl`),
+    read before argparse has accepted it. Arguments after `--` are words, not options."""
+    words = arguments[: arguments.index("--")] if "--" in arguments else arguments
+    for at, word in enumerate(words):
+        if word == "--json" or (word.startswith("--format=") and word.removeprefix("--format=") in JSON_FORMATS):
+            return True
+        if word == "--format" and at + 1 < len(words) and words[at + 1] in JSON_FORMATS:
+            return True
+    return False
 
 
 def entry_point(commands: Commands = COMMANDS, default: str | None = None) -> None:

@@ -2,7 +2,8 @@
 value (the first stated value in the KB; the range too when sources disagree), that value's source and
 the chip's date. Chips with only an estimate follow, marked `est.`; chips that do not disclose the
 figure come last, marked `n/d`. --per-watt ranks value / TDP and says how many chips it skipped for want
-of a TDP. --json, --csv and --markdown give the same rows."""
+of a TDP. --format json, jsonl, csv, tsv and markdown give the same rows (--json, --csv and
+--markdown are short for three of them; the JSON shape: docs/outputs.md)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from kb.cli.common import add_kb_argument
 from kb.cli.filters import add_chip_filters, add_figure_argument
+from kb.cli.output import FORMATS, Column, add_format_argument, print_records
 
 if TYPE_CHECKING:
     from kb.store.knowledge import KnowledgeBase
@@ -22,13 +24,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_figure_argument(parser)
     add_chip_filters(parser)
     add_kb_argument(parser)
-    output = parser.add_mutually_exclusive_group()
-    output.add_argument("--json", action="store_true", help="the rows as JSON")
-    output.add_argument("--csv", action="store_true", help="the rows as CSV")
-    output.add_argument("--markdown", action="store_true", help="the rows as a markdown table")
+    add_format_argument(
+        parser, FORMATS, shorthands=("json", "csv", "markdown"), table="a header line, the rows, what marks mean"
+    )
 
 
-def row_data(kb: KnowledgeBase, row: RankRow) -> dict[str, Any]:
+def row_data(kb: KnowledgeBase, ranking: Ranking, row: RankRow) -> dict[str, Any]:
     """One row as JSON: the value in the ranking's unit (exact, and as people read it)."""
     from kb.notes.charts import rank_text, value_text
 
@@ -43,6 +44,7 @@ def row_data(kb: KnowledgeBase, row: RankRow) -> dict[str, Any]:
         "status": row.status,
         "value": row.value,
         "value_text": value_text(row),
+        "unit": ranking.unit,
         "low": row.low,
         "high": row.high,
         "disputed": row.disputed,
@@ -65,33 +67,17 @@ def ranking_data(kb: KnowledgeBase, ranking: Ranking) -> dict[str, Any]:
         "unit": ranking.unit,
         "per_watt": ranking.per_watt,
         "better": ranking.better,
-        "rows": [row_data(kb, r) for r in ranking.rows],
+        "rows": [row_data(kb, ranking, r) for r in ranking.rows],
         "skipped": [c.id for c in ranking.skipped],
     }
 
 
-CSV_FIELDS = ("rank", "chip", "name", "vendor", "status", "value", "low", "high", "unit", "source", "date")
-
-
-def _print_csv(ranking: Ranking) -> None:
-    import csv
-
-    from kb.notes.charts import rank_text
-    from kb.store.figures import format_number
-    from kb.text.terminal_safe import visible
-
-    def number(value: float | None) -> str:
-        return "" if value is None else format_number(value)
-
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    per_watt = ("tdp", "tdp_source") if ranking.per_watt else ()
-    writer.writerow(CSV_FIELDS + per_watt)
-    for row in ranking.rows:
-        cells = [rank_text(row), row.chip.id, row.chip.name, row.chip.vendor, row.status, number(row.value)]
-        cells += [number(row.low), number(row.high), ranking.unit, row.source, row.date]
-        if ranking.per_watt:
-            cells += [number(row.tdp), row.tdp_spec.source if row.tdp_spec else ""]
-        writer.writerow([visible(" ".join(c.split())) for c in cells])
+#: The columns of --format csv and tsv (`rank` as people read it: 1, est., n/d); per watt, the TDP too.
+COLUMNS: tuple[Column, ...] = (
+    ("rank", "rank_text"),
+    *((key, key) for key in ("chip", "name", "vendor", "status", "value", "low", "high", "unit", "source", "date")),
+)
+PER_WATT_COLUMNS: tuple[Column, ...] = (("tdp", "tdp"), ("tdp_source", "tdp_source"))
 
 
 def print_text(ranking: Ranking) -> None:
@@ -118,29 +104,28 @@ def print_text(ranking: Ranking) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kb.cli.common import kb_root, print_json
+    from kb.cli.common import kb_root
     from kb.cli.filters import check_figure, vendor_ids
     from kb.store.sections import load_sections
     from kb.text.terminal_safe import visible
     from kb.views.rank import rank
 
     check_figure(args.figure, args.per_watt)
-    # the chips and vendors only (kept fresh in the cache folder); source titles for JSON and notes
-    sources = ("sources",) if args.json or args.markdown else ()
+    # the chips and vendors only (kept fresh in the cache folder); source titles for data and notes
+    sources = ("sources",) if args.format != "table" else ()
     kb = load_sections(kb_root(args), ("vendors", "chips", *sources))
     ranking = rank(
         kb, args.figure, per_watt=args.per_watt, vendors=vendor_ids(kb, args.vendor), kinds=args.kind, since=args.since
     )
-    if args.json:
-        print_json(ranking_data(kb, ranking))
-    elif args.csv:
-        _print_csv(ranking)
-    elif args.markdown:
+    if args.format == "markdown":
         from kb.notes.charts import ranking_markdown
 
         sys.stdout.write(visible(ranking_markdown(kb, ranking)))
-    elif ranking.rows:
-        print_text(ranking)
+    else:
+        document = ranking_data(kb, ranking)
+        columns = COLUMNS + (PER_WATT_COLUMNS if ranking.per_watt else ())
+        if not print_records(args.format, document["rows"], columns, document) and ranking.rows:
+            print_text(ranking)
     if not ranking.rows:
         what = "per watt " if ranking.per_watt else ""
         print(visible(f"chipkb: no chip has a {what}value for {args.figure!r}"), file=sys.stderr)

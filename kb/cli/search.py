@@ -6,10 +6,14 @@ matches when any of its values does). One row per entity: a source at its best p
 many more of its passages match (--passages lists them). A query that names a chip or vendor puts
 it first; when no hit holds every word, the hits that hold the most of them are shown, each with
 the words it lacks. On a terminal the hits are a table with the matches highlighted; piped, one
-hit a line: type, id, title and snippet separated by tabs; --markdown prints them as one note for
-Obsidian or zk, --out FILE writes that note (a file edited by hand since chipkb wrote it is kept,
-exit 1, unless --force). Exit 0 with hits, 1 with none (saying which terms matched nothing, and
-what was meant), 2 for a malformed query or filter."""
+hit a line: type, id, title and snippet separated by tabs, then what else it says in brackets (more
+passages, missing words, an alias matched). --format json gives the hits with the offsets of every
+match (in the snippet, the title and each other field that matched), the total and whether more
+follow (--offset pages on); jsonl one hit a line; csv and tsv a row a hit (docs/outputs.md).
+--markdown prints the hits as one note for Obsidian or zk, --out FILE writes that note (a file edited
+by hand since chipkb wrote it is kept, exit 1, unless --force). Exit 0 with hits, 1 with none (saying
+which terms matched nothing, and what was meant), 2 for a malformed query or filter (with --json, a
+JSON error object)."""
 
 from __future__ import annotations
 
@@ -17,7 +21,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from kb.cli.common import add_kb_argument, kb_folder, print_json
+from kb.cli.common import BadQuery, IndexUnavailable, UsageError, add_kb_argument, kb_folder
+from kb.cli.output import FORMATS, Column, add_format_argument, print_records
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -53,9 +58,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--offset", type=_offset, default=0, metavar="N", help="skip the best N hits (the next page: --offset 20)"
     )
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--passages", action="store_true", help="also list each source's other matching passages")
-    parser.add_argument("--markdown", action="store_true", help="print the hits as one markdown note")
+    add_format_argument(
+        parser,
+        FORMATS,
+        shorthands=("json", "markdown"),
+        table="a table on a terminal; piped, one tab-separated hit a line",
+    )
     parser.add_argument("--out", metavar="FILE", help="write the markdown note to FILE")
     parser.add_argument("--force", action="store_true", help="with --out: overwrite a file edited by hand")
 
@@ -80,7 +89,15 @@ def run(args: argparse.Namespace) -> int:
         gc.set_threshold(*threshold)
 
 
+#: The columns of --format csv and tsv (a hit's other passages are in json and jsonl only).
+COLUMNS: tuple[Column, ...] = tuple(
+    (key, key) for key in ("type", "id", "title", "score", "passage", "line", "snippet", "more", "missing")
+)
+
+
 def _search(args: argparse.Namespace) -> int:
+    if args.out is not None and args.format not in ("table", "markdown"):
+        raise UsageError(f"--out writes a markdown note; it cannot be given with --format {args.format}")
     root = kb_folder(args)  # a string: pathlib is not imported unless a note is written (kb.locations)
     from kb.search.engine import SearchEngine
     from kb.search.index import IndexBusy
@@ -90,71 +107,66 @@ def _search(args: argparse.Namespace) -> int:
     try:
         engine = SearchEngine.open(root, notice=_say, searches_once=True)
     except IndexBusy as error:
-        _say(str(error))
-        return 1
+        raise IndexUnavailable(str(error)) from None
     except OSError as error:
-        _say(f"cannot open the search index: {error.strerror or error}")
-        return 1
+        raise IndexUnavailable(f"cannot open the search index: {error.strerror or error}") from None
     try:
         results = engine.search(query, type=args.type, limit=args.limit, offset=args.offset, passages=args.passages)
     except QueryError as error:
-        _say(f"error: {error}")
-        return 2
+        raise BadQuery(str(error)) from None
     except (IndexBusy, OSError) as error:  # a damaged index found while searching could not be rebuilt
-        _say(str(error) if isinstance(error, IndexBusy) else f"cannot rebuild the search index: {error.strerror}")
-        return 1
+        message = str(error) if isinstance(error, IndexBusy) else f"cannot rebuild the search index: {error.strerror}"
+        raise IndexUnavailable(message) from None
     finally:
         engine.close()
-    if args.markdown or args.out is not None:
+    if args.format == "markdown" or args.out is not None:
         written = _note(root, results, args.out, args.force)
         if written:
             return written
-    elif args.json:
-        print_json(
-            {
-                "query": results.query,
-                "total": results.total,
-                "offset": results.offset,
-                "more": results.more,
-                "partial": results.partial,
-                "hits": [_json_hit(hit, args.passages) for hit in results.hits],
-                "unmatched_terms": results.unmatched_terms,
-                "suggestions": results.suggestions,
-            }
-        )
-    elif sys.stdout.isatty():
-        _print_table(results)
     else:
-        for hit in results.hits:
-            print(f"{hit.type}\t{hit.id}\t{hit.title}\t{hit.snippet}{_notes(hit)}")
-            for passage in hit.passages or ():
-                print(f"{passage.type}\t{passage.id}\t{passage.title}\t¶{passage.passage} {passage.snippet}")
+        hits = [_hit_record(hit, args.passages) for hit in results.hits]
+        document = {
+            "query": results.query,
+            "total": results.total,
+            "offset": results.offset,
+            "more": results.more,
+            "partial": results.partial,
+            "hits": hits,
+            "unmatched_terms": results.unmatched_terms,
+            "suggestions": results.suggestions,
+        }
+        if not print_records(args.format, hits, COLUMNS, document):
+            _print_text(results)
     if not results.hits:
         _say(_no_hits(results))
         return 1
-    if results.partial and not args.json:
+    if results.partial and args.format not in ("json", "jsonl"):
         _say(_partial(results))
     return 0
 
 
-def _json_hit(hit: Any, passages: bool) -> dict[str, Any]:
-    """One hit as `--json` gives it: `more` counts a source's other matching passages (listed in
-    `passages` with --passages), `missing` the query's words it lacks, `matched` what it matched
-    besides its title and text."""
+def _spans(spans: tuple[tuple[int, int], ...]) -> list[list[int]]:
+    return [list(span) for span in spans]
+
+
+def _hit_record(hit: Any, passages: bool) -> dict[str, Any]:
+    """One hit as --format json gives it: the offsets of the matches in its title
+    (`title_highlights`), snippet (`highlights`) and each other field it matched (`matched`); `more`
+    counts a source's other matching passages (listed in `passages` with --passages), `missing` the
+    query's words it lacks; `line` is where a passage starts in its source's text."""
     shown: dict[str, Any] = {
         "id": hit.id,
         "type": hit.type,
         "title": hit.title,
+        "title_highlights": _spans(hit.title_highlights),
         "score": hit.score,
         "snippet": hit.snippet,
-        "highlights": [list(span) for span in hit.highlights],
+        "highlights": _spans(hit.highlights),
         "passage": hit.passage,
+        "line": hit.line,
         "more": hit.more,
         "missing": list(hit.missing),
-        "matched": [
-            {"field": field, "text": text, "highlights": [list(span) for span in spans]}
-            for field, text, spans in hit.reasons
-        ],
+        "matched": [{"field": field, "text": text, "highlights": _spans(spans)} for field, text, spans in hit.reasons],
     }
     if passages:
         shown["passages"] = [
@@ -163,11 +175,22 @@ def _json_hit(hit: Any, passages: bool) -> dict[str, Any]:
                 "line": passage.line,
                 "score": passage.score,
                 "snippet": passage.snippet,
-                "highlights": [list(span) for span in passage.highlights],
+                "highlights": _spans(passage.highlights),
             }
             for passage in hit.passages or ()
         ]
     return shown
+
+
+def _print_text(results: SearchResults) -> None:
+    """A table on a terminal; piped, one tab-separated line a hit (and a line per other passage)."""
+    if sys.stdout.isatty():
+        _print_table(results)
+        return
+    for hit in results.hits:
+        print(f"{hit.type}\t{hit.id}\t{hit.title}\t{hit.snippet}{_notes(hit)}")
+        for passage in hit.passages or ():
+            print(f"{passage.type}\t{passage.id}\t{passage.title}\t¶{passage.passage} {passage.snippet}")
 
 
 def _notes(hit: Any) -> str:

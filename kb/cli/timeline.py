@@ -1,7 +1,8 @@
 """Chips in date order: when each was announced and when customers could first use it (and, with
 --claims, the dated claims about them), as precise as the KB has it: a chip known only by its year
-is listed at the head of that year, never given a month or day. --json, --csv and --markdown give the
-same events."""
+is listed at the head of that year, never given a month or day. --format json, jsonl, csv, tsv and
+markdown give the same events (--json, --csv and --markdown are short for three of them; the JSON
+shape: docs/outputs.md)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from kb.cli.common import add_kb_argument
 from kb.cli.filters import add_chip_filters
+from kb.cli.output import FORMATS, Column, add_format_argument, print_records
 
 if TYPE_CHECKING:
     from kb.views.timeline import Event, Timeline
@@ -23,10 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--claims", action="store_true", help="the dated claims about these chips and vendors too")
     add_kb_argument(parser)
-    output = parser.add_mutually_exclusive_group()
-    output.add_argument("--json", action="store_true", help="the events as JSON")
-    output.add_argument("--csv", action="store_true", help="the events as CSV")
-    output.add_argument("--markdown", action="store_true", help="the events as a markdown table")
+    add_format_argument(
+        parser, FORMATS, shorthands=("json", "csv", "markdown"), table="date, event, vendor, chip or claim; by year"
+    )
 
 
 def event_data(event: Event) -> dict[str, Any]:
@@ -50,19 +51,10 @@ def timeline_data(timeline: Timeline) -> dict[str, Any]:
     }
 
 
-CSV_FIELDS = ("date", "precision", "event", "id", "title", "vendor", "chip")
-
-
-def _print_csv(timeline: Timeline) -> None:
-    import csv
-
-    from kb.text.terminal_safe import visible
-
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(CSV_FIELDS)
-    for event in timeline.events:
-        data = event_data(event)
-        writer.writerow([visible(" ".join(str(data[f]).split())) for f in CSV_FIELDS])
+#: The columns of --format csv and tsv.
+COLUMNS: tuple[Column, ...] = tuple(
+    (key, key) for key in ("date", "precision", "event", "id", "title", "vendor", "chip")
+)
 
 
 def print_text(timeline: Timeline) -> None:
@@ -83,7 +75,7 @@ def print_text(timeline: Timeline) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kb.cli.common import kb_root, print_json
+    from kb.cli.common import kb_root
     from kb.cli.filters import family_names, vendor_ids
     from kb.store.knowledge import load_kb
     from kb.store.sections import load_sections
@@ -100,16 +92,14 @@ def run(args: argparse.Namespace) -> int:
         since=args.since,
         claims=args.claims,
     )
-    if args.json:
-        print_json(timeline_data(found))
-    elif args.csv:
-        _print_csv(found)
-    elif args.markdown:
+    if args.format == "markdown":
         from kb.notes.charts import timeline_markdown
 
         sys.stdout.write(visible(timeline_markdown(kb, found)))
-    elif found.events:
-        print_text(found)
+    else:
+        document = timeline_data(found)
+        if not print_records(args.format, document["events"], COLUMNS, document) and found.events:
+            print_text(found)
     if not found.events:
         print("chipkb: no chip with a date matches", file=sys.stderr)
         return 1

@@ -70,8 +70,18 @@ def test_list_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "list", "--kb", MINI, "--json")
     assert code == 0
     listed = json.loads(out)
-    assert {"id": "aws", "type": "vendor", "title": "Amazon Web Services"} in listed
-    assert len(listed) == 6
+    assert (listed["version"], listed["total"], listed["count"]) == (1, 6, 6)
+    aws = next(entity for entity in listed["entities"] if entity["id"] == "aws")
+    assert Path(aws.pop("path")).resolve() == Path(MINI, "kb.yaml")  # as validate names it: from where chipkb runs
+    assert aws == {
+        "id": "aws",
+        "type": "vendor",
+        "title": "Amazon Web Services",
+        "vendor": "aws",
+        "aliases": ["AWS", "Amazon"],
+        "tags": [],
+        "line": 3,
+    }
 
 
 def test_show_chip_resolves_vendor_and_figure_sources(capsys: pytest.CaptureFixture[str]) -> None:

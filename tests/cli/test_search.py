@@ -31,11 +31,22 @@ def test_json_has_the_hits_with_highlights_and_the_query(kb_root: Path, capsys: 
     code, out, err = run(capsys, "search", "--kb", str(kb_root), "垂直統合", "--json")
     assert (code, err) == (0, "")
     data = json.loads(out)
-    assert set(data) == {"query", "total", "offset", "more", "partial", "hits", "unmatched_terms", "suggestions"}
+    assert set(data) == {
+        "version",
+        "query",
+        "total",
+        "offset",
+        "more",
+        "partial",
+        "hits",
+        "unmatched_terms",
+        "suggestions",
+    }
     assert (data["query"], data["total"], data["unmatched_terms"], data["suggestions"]) == ("垂直統合", 2, [], {})
     assert (data["offset"], data["more"], data["partial"]) == (0, False, False)
     hit = data["hits"][0]
-    keys = {"id", "type", "title", "score", "snippet", "highlights", "passage", "more", "missing", "matched"}
+    keys = {"id", "type", "title", "title_highlights", "score", "snippet", "highlights", "passage", "line"}
+    keys |= {"more", "missing", "matched"}
     assert set(hit) == keys
     assert [hit["snippet"][s:e] for s, e in hit["highlights"]] == ["垂直統合"]
     assert sorted((h["type"], h["id"], h["passage"]) for h in data["hits"]) == [

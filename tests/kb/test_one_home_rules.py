@@ -202,5 +202,5 @@ def test_every_command_suggests_the_same_way(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "kb", "validate", "--kb", str(broken), "--json"], capture_output=True, text=True
     )
-    messages = [p["message"] for p in json.loads(result.stdout)]
+    messages = [p["message"] for p in json.loads(result.stdout)["problems"]]
     assert any("(did you mean 'bf16-dense'?)" in m for m in messages), messages

@@ -90,6 +90,7 @@ def test_json_output_keeps_the_data_but_no_raw_control(argv: list[str], tmp_path
     assert_clean_output(result)
     assert result.returncode == 0
     shown = json.loads(result.stdout)
+    shown = shown.get("entities", shown)
     summaries = [shown.get("summary", "")] if isinstance(shown, dict) else []
     titles = [entry["title"] for entry in shown] if isinstance(shown, list) else [shown["name"]]
     assert any("[bold red]Red[/]" in title for title in titles)

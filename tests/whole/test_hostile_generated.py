@@ -122,7 +122,7 @@ def test_every_command_copes(case: str, tmp_path: Path) -> None:
 
     listed = clean(chipkb("list", "--kb", "kb", "--json", cwd=tmp_path))
     assert listed.returncode == 0
-    assert [entry["id"] for entry in json.loads(listed.stdout)] == ["good-vendor"]
+    assert [entry["id"] for entry in json.loads(listed.stdout)["entities"]] == ["good-vendor"]
 
     shown = clean(chipkb("show", "good-vendor", "--kb", "kb", cwd=tmp_path))
     assert shown.returncode == 0 and "Good Vendor" in shown.stdout
@@ -187,7 +187,7 @@ def test_a_file_name_that_is_not_utf8_through_validate_list_show_and_export(tmp_
     validate = clean(chipkb("validate", "--kb", "kb", cwd=tmp_path))
     assert (validate.returncode, validate.stdout) == (0, "")
     listed = clean(chipkb("list", "--kb", "kb", "--json", cwd=tmp_path))
-    assert sorted(entry["id"] for entry in json.loads(listed.stdout)) == ["good-vendor", "odd-vendor"]
+    assert sorted(entry["id"] for entry in json.loads(listed.stdout)["entities"]) == ["good-vendor", "odd-vendor"]
     assert clean(chipkb("show", "odd-vendor", "--kb", "kb", cwd=tmp_path)).returncode == 0
     export = clean(chipkb("export", "--kb", "kb", "--out", "vault", cwd=tmp_path))
     assert export.returncode == 0, export.stderr

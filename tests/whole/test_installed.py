@@ -20,7 +20,7 @@ def test_validate_and_list_the_bundled_kb_from_another_folder(tmp_path: Path) ->
     listing = subprocess.run(
         [installed_chipkb(), "list", "--type", "chip", "--json"], cwd=tmp_path, capture_output=True, text=True
     )
-    chips = {entry["id"] for entry in json.loads(listing.stdout)}
+    chips = {entry["id"] for entry in json.loads(listing.stdout)["entities"]}
     assert {"trainium", "inferentia2", "tpu-ironwood", "maia-100", "apple-m1"} <= chips
     seed = subprocess.run(
         [installed_chipkb(), "show", "allforces-aws-ai-chip-strategy", "--json"],

@@ -79,7 +79,7 @@ def test_validate_exit_code_and_output(name: str, capsys: pytest.CaptureFixture[
 
 def test_validate_json_lists_path_line_col_message(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "--kb", "missing-reference", "--json"]) == 1
-    problems = json.loads(capsys.readouterr().out)
+    problems = json.loads(capsys.readouterr().out)["problems"]
     assert problems[0] == {
         "path": "missing-reference/kb.yaml",
         "line": 9,
