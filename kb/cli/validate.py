@@ -1,6 +1,7 @@
 """Check a KB: print each problem as path:line:col: message (a warning or information says so).
 Exit 0 when clean (warnings allowed), 1 when errors were found, 2 for usage errors. Defects a source
-acknowledges (kept as published on purpose) are information: counted, and listed with --all.
+acknowledges (kept as published on purpose) are information: counted, and listed with --all. A KB file
+without a `# yaml-language-server: $schema=` line (so an editor checks nothing in it) is a warning.
 --format json gives every problem (information too) with its severity and the counts; jsonl, csv,
 tsv and markdown one problem a line (docs/outputs.md)."""
 
@@ -32,15 +33,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kb.store.knowledge import load_kb
+    from kb.store.schema_line import missing_schema_lines
     from kb.text.terminal_safe import visible
 
     kb = load_kb(kb_root(args))
-    problems = [p.as_dict() for p in kb.problems]
-    counts = {level: sum(1 for p in kb.problems if p.severity == level) for level in ("error", "warning", "info")}
+    found = [*kb.problems, *missing_schema_lines(kb.root)]
+    problems = [p.as_dict() for p in found]
+    counts = {level: sum(1 for p in found if p.severity == level) for level in ("error", "warning", "info")}
     document = {"errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"], "problems": problems}
     if print_records(args.format, problems, COLUMNS, document):
         return 1 if kb.errors else 0
-    for problem in kb.problems:
+    for problem in found:
         if args.all or problem.severity != "info":
             print(visible(str(problem)))
     if counts["info"] and not args.all:

@@ -32,6 +32,7 @@ from kb.importers.matching import BY_HISTORY, HOW, Matcher, norm
 from kb.importers.yamltext import Entry, Item, KBFile, header_text, mark, scalar
 from kb.store.knowledge import KnowledgeBase
 from kb.store.model import Chip, Claim, Problem, Source, Spec, Vendor
+from kb.store.schema_line import SCHEMA_LINE
 from kb.text.slugs import slugify
 from kb.text.suggest import did_you_mean
 
@@ -84,7 +85,6 @@ FILE_NOTE = (
     "# is the importer's: it updates or removes it when a newer snapshot of the dataset changes.\n"
     "# Edit it (or delete its mark) and it is yours: the importer never changes or deletes it again.\n"
 )
-_SCHEMA_LINE = re.compile(r"#\s*yaml-language-server:\s*\$schema=(\S+)")
 
 
 def schema_line(kb_root: Path, files: dict[str, KBFile], rel: str) -> str:
@@ -93,7 +93,7 @@ def schema_line(kb_root: Path, files: dict[str, KBFile], rel: str) -> str:
     targets: dict[str, int] = defaultdict(int)
     for kb_file in files.values():
         first = kb_file.lines[0] if kb_file.lines else ""
-        found = _SCHEMA_LINE.match(first)
+        found = SCHEMA_LINE.match(first)
         if found and "://" in found.group(1):
             targets[found.group(1)] += 1  # a URL stays a URL
         elif found:

@@ -20,6 +20,7 @@ import yaml
 import kb.store.yamlread
 from kb.cli.main import main
 from kb.store.knowledge import load_kb
+from kb.store.schema_line import MISSING as MISSING_SCHEMA_LINE
 from tests.support.hostile_corpus import EXPECTED, GOOD, HOSTILE, materialise
 
 
@@ -66,8 +67,26 @@ def test_validate_command_never_tracebacks(case: str, tmp_path: Path) -> None:
     )
     problems, _ = EXPECTED[case]
     assert "Traceback" not in result.stderr
-    assert result.stdout.splitlines() == problems
+    printed = result.stdout.splitlines()
+    assert printed[: len(problems)] == problems
+    # then the editor's warning for each KB file that names no schema (the hostile files do not)
+    assert sorted(printed[len(problems) :]) == _without_schema_line(tmp_path / case)
     assert result.returncode == (1 if any(": warning: " not in p for p in problems) else 0)
+
+
+def _without_schema_line(root: Path) -> list[str]:
+    """The warning `validate` prints for each regular KB file under `root` without the line."""
+    files = [
+        path
+        for path in root.rglob("*")
+        if path.suffix in (".yaml", ".yml")
+        and not path.is_symlink()
+        and path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(root).parts)
+        and b"# yaml-language-server: $schema=" not in path.read_bytes()
+    ]
+    shown = [path.relative_to(root.parent).as_posix() for path in files]
+    return sorted(f"{path}:1:1: warning: {MISSING_SCHEMA_LINE}" for path in shown)
 
 
 def test_hostile_text_is_printed_as_visible_escapes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:

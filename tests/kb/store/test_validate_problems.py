@@ -1,4 +1,7 @@
-"""Every kind of problem the loader reports, on a real fixture KB, with its exact message and place."""
+"""Every kind of problem the loader reports, on a real fixture KB, with its exact message and place.
+
+Each fixture file starts with the schema line, as a KB file should, so `validate` adds no warning of
+its own about a missing one (tests/kb/store/test_schema_line.py has those)."""
 
 from __future__ import annotations
 
@@ -15,38 +18,38 @@ PROBLEMS = FIXTURES / "problems"
 
 EXPECTED: dict[str, list[str]] = {
     "yaml-syntax": [
-        "yaml-syntax/vendors.yaml:5:1: YAML syntax error: found unexpected end of stream "
-        "(while scanning a quoted scalar started at line 3, column 11)",
+        "yaml-syntax/vendors.yaml:6:1: YAML syntax error: found unexpected end of stream "
+        "(while scanning a quoted scalar started at line 4, column 11)",
     ],
     "unknown-field": [
-        "unknown-field/vendors.yaml:5:5: unknown field 'contry' for a vendor (did you mean 'country'?)",
+        "unknown-field/vendors.yaml:6:5: unknown field 'contry' for a vendor (did you mean 'country'?)",
     ],
     "missing-field": [
-        "missing-field/chips.yaml:6:5: missing required field 'name' for a chip",
+        "missing-field/chips.yaml:7:5: missing required field 'name' for a chip",
     ],
     "mistyped-field": [
-        "mistyped-field/chips.yaml:5:14: field 'aliases' must be a list",
-        "mistyped-field/chips.yaml:11:16: field 'announced' must be a date as YYYY, YYYY-MM or YYYY-MM-DD, "
+        "mistyped-field/chips.yaml:6:14: field 'aliases' must be a list",
+        "mistyped-field/chips.yaml:12:16: field 'announced' must be a date as YYYY, YYYY-MM or YYYY-MM-DD, "
         "not '1st December 2020'",
-        "mistyped-field/chips.yaml:14:16: field 'value' must be a number, not '96 GB'",
+        "mistyped-field/chips.yaml:15:16: field 'value' must be a number, not '96 GB'",
     ],
     "duplicate-id": [
-        "duplicate-id/b.yaml:6:9: duplicate id 'aws': also a vendor at duplicate-id/a.yaml:2:9",
+        "duplicate-id/b.yaml:7:9: duplicate id 'aws': also a vendor at duplicate-id/a.yaml:3:9",
     ],
     "missing-reference": [
-        "missing-reference/kb.yaml:9:13: vendor refers to unknown vendor 'amazon' (did you mean 'aws'?)",
-        "missing-reference/kb.yaml:14:15: subjects refers to unknown chip or vendor 'trainum2' "
+        "missing-reference/kb.yaml:10:13: vendor refers to unknown vendor 'amazon' (did you mean 'aws'?)",
+        "missing-reference/kb.yaml:15:15: subjects refers to unknown chip or vendor 'trainum2' "
         "(did you mean 'trainium2'?)",
-        "missing-reference/kb.yaml:15:13: source refers to unknown source 'aws-blog'",
+        "missing-reference/kb.yaml:16:13: source refers to unknown source 'aws-blog'",
     ],
     "wrong-reference-type": [
-        "wrong-reference-type/kb.yaml:9:13: source must name a source, but 'aws' is a vendor",
+        "wrong-reference-type/kb.yaml:10:13: source must name a source, but 'aws' is a vendor",
     ],
     "excerpt-not-verbatim": [
-        "excerpt-not-verbatim/kb.yaml:23:14: excerpt not found verbatim in the text of source 'aws-blog'",
+        "excerpt-not-verbatim/kb.yaml:24:14: excerpt not found verbatim in the text of source 'aws-blog'",
     ],
     "not-utf8": [
-        "not-utf8/vendors.yaml:5:17: file is not UTF-8: byte 0xfa cannot be decoded",
+        "not-utf8/vendors.yaml:6:17: file is not UTF-8: byte 0xfa cannot be decoded",
     ],
     "repeated-paragraphs": [
         "repeated-paragraphs/article.md:8:1: warning: paragraph repeats the one at line 4",
@@ -82,7 +85,7 @@ def test_validate_json_lists_path_line_col_message(capsys: pytest.CaptureFixture
     problems = json.loads(capsys.readouterr().out)["problems"]
     assert problems[0] == {
         "path": "missing-reference/kb.yaml",
-        "line": 9,
+        "line": 10,
         "col": 13,
         "message": "vendor refers to unknown vendor 'amazon' (did you mean 'aws'?)",
         "severity": "error",
@@ -110,4 +113,4 @@ def test_duplicate_keeps_the_first_definition() -> None:
 def test_whitespace_differences_in_an_excerpt_are_allowed() -> None:
     kb = load_kb(Path("excerpt-not-verbatim"))
     flagged = [p for p in kb.problems if "excerpt" in p.message]
-    assert [p.line for p in flagged] == [23]  # the first claim (line 17) differs only in whitespace
+    assert [p.line for p in flagged] == [24]  # the first claim (line 18) differs only in whitespace
