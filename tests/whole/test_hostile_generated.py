@@ -24,8 +24,14 @@ from tests.support.hostile_corpus import GOOD
 SIZE = (120, 36)
 
 
+#: Each KB file made here names the JSON Schema, as a KB file should, so that `validate` prints only the
+#: problem the case is about; the line goes last, where yaml-language-server reads it too, so the
+#: line numbers in the expected problems are those of the case itself.
+SCHEMA_LINE = "# yaml-language-server: $schema=kb.schema.json\n"
+
+
 def _source(text_file: str) -> str:
-    return f"sources:\n  - id: src\n    title: A source\n    language: en\n    text_file: {text_file}\n"
+    return f"sources:\n  - id: src\n    title: A source\n    language: en\n    text_file: {text_file}\n{SCHEMA_LINE}"
 
 
 def _fifo_kb_file(root: Path) -> None:
@@ -91,7 +97,7 @@ CASES: dict[str, tuple[Callable[[Path], None], list[str], int]] = {
 def make_case(case: str, tmp_path: Path) -> Path:
     root = tmp_path / "kb"
     root.mkdir(parents=True)
-    (root / "good.yaml").write_bytes(GOOD.read_bytes())
+    (root / "good.yaml").write_bytes(GOOD.read_bytes() + SCHEMA_LINE.encode())
     CASES[case][0](root)
     return root
 
@@ -176,9 +182,10 @@ def test_search_of_proc_ends(tmp_path: Path) -> None:
 def _non_utf8_name(tmp_path: Path) -> Path:
     root = tmp_path / "kb"
     root.mkdir()
-    (root / "good.yaml").write_bytes(GOOD.read_bytes())
+    (root / "good.yaml").write_bytes(GOOD.read_bytes() + SCHEMA_LINE.encode())
     name = os.fsdecode(b"x\xff.yaml")
-    (root / name).write_text("vendors:\n  - {id: odd-vendor, name: Odd Vendor, kind: other}\n", encoding="utf-8")
+    odd = "vendors:\n  - {id: odd-vendor, name: Odd Vendor, kind: other}\n" + SCHEMA_LINE
+    (root / name).write_text(odd, encoding="utf-8")
     return root
 
 
@@ -286,7 +293,7 @@ def test_an_unreadable_folder_is_a_problem_with_its_path() -> None:
     cache = Path(tempfile.mkdtemp(dir="/tmp"))
     try:
         root.chmod(0o755)
-        (root / "good.yaml").write_bytes(GOOD.read_bytes())
+        (root / "good.yaml").write_bytes(GOOD.read_bytes() + SCHEMA_LINE.encode())
         (root / "good.yaml").chmod(0o644)
         (root / "locked").mkdir(mode=0o700)
         (root / "locked" / "hidden.yaml").write_text("vendors: []\n", encoding="utf-8")
