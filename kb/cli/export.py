@@ -8,7 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kb.cli.common import NotFound, add_kb_argument, find_entity, kb_root
+from kb.cli.common import add_kb_argument, find_entity, kb_root
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,11 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from kb.text.terminal_safe import visible
 
     kb = load_kb(kb_root(args))
-    try:
-        ids = [find_entity(kb, wanted).id for wanted in args.ids]
-    except NotFound as error:
-        print(visible(f"chipkb: {error}"), file=sys.stderr)
-        return 1
+    ids = [find_entity(kb, wanted).id for wanted in args.ids]  # a miss is NotFound: one line, exit 1
     if kb.errors:
         print(
             f"chipkb: warning: the KB has {len(kb.errors)} errors (see 'chipkb validate'); exporting what loaded",
