@@ -135,8 +135,12 @@ def _search(args: argparse.Namespace) -> int:
             "unmatched_terms": results.unmatched_terms,
             "suggestions": results.suggestions,
         }
+        if results.limits:  # which limits on a query's cost applied (kb.search.engine), one line each
+            document["limits"] = list(results.limits)
         if not print_records(args.format, hits, COLUMNS, document):
             _print_text(results)
+    for limit in results.limits:
+        _say(f"note: {limit}")
     if not results.hits:
         _say(_no_hits(results))
         return 1

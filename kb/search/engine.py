@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import threading  # whoosh imports it anyway: the engine's lock costs chipkb search nothing
 from collections.abc import Callable, Iterator
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
@@ -59,6 +60,20 @@ _NAME_WORDS = 6
 #: When no result holds every word: the score of each word a result holds, so that results with
 #: more of the words always come first.
 MATCHED_WORD = 100_000.0
+
+#: What bounds a query's cost, whatever it asks (each said in `SearchResults.limits` when it applies):
+#: the indexed words one wildcard, prefix or fuzzy word of the text stands for (`?*` is every word
+#: of the KB: 10 s at 10k claims, scoring every posting of the index) ...
+EXPANSION_LIMIT = 100
+#: ... the edits a fuzzy word allows (`chip~9`) ...
+MAX_EDITS = 2
+#: ... the wildcard and fuzzy words of one query (more is refused, with QueryError) ...
+MAX_EXPANDING = 20
+#: ... the length of a word that gets "did you mean" suggestions (the edit-distance automaton of a
+#: 10,000-character word took 34 s) and how many unknown words get them (each costs a walk of the
+#: vocabulary: 50 fuzzy words took 40 s).
+SUGGEST_MAX_CHARS = 40
+SUGGEST_MAX_WORDS = 5
 
 #: Why a hit matched, besides its title and text: (what, as shown, spans of the matched words).
 Reason = tuple[str, str, tuple[tuple[int, int], ...]]
@@ -134,9 +149,10 @@ class SearchResults:
     after them; `partial` that no row holds every word of the query, so these hold the most of
     them (each hit's `missing` says which it lacks); `unmatched_terms` are the query's terms (as
     typed, or `vendor:x` for a filter) that match no document, and `suggestions` the nearest
-    indexed terms for some of them."""
+    indexed terms for some of them; `limits` which of the limits on a query's cost applied (one
+    line each: a wildcard searched for its first EXPANSION_LIMIT words, suggestions left out)."""
 
-    __slots__ = ("hits", "offset", "partial", "query", "suggestions", "total", "unmatched_terms")
+    __slots__ = ("hits", "limits", "offset", "partial", "query", "suggestions", "total", "unmatched_terms")
 
     def __init__(
         self,
@@ -147,6 +163,7 @@ class SearchResults:
         suggestions: dict[str, list[str]],
         offset: int = 0,
         partial: bool = False,
+        limits: tuple[str, ...] = (),
     ) -> None:
         self.query = query
         self.total = total
@@ -155,6 +172,7 @@ class SearchResults:
         self.suggestions = suggestions
         self.offset = offset
         self.partial = partial
+        self.limits = limits
 
     @property
     def more(self) -> bool:
@@ -172,6 +190,8 @@ class _Plan:
         self.filters = [c for c in children if _is_filter(c)]
         self.words = [c for c in children if not _is_filter(c)]
         self.plain = not prepared.operators
+        #: The limits on the query's cost that applied (SearchResults.limits).
+        self.limits: dict[str, None] = dict.fromkeys(_bound_expanding(parsed))
         if self.plain:
             # `why`, `the`, `its` in a question: a hit need not hold them
             kept = [word for word in self.words if not _is_stopword(word)]
@@ -201,20 +221,52 @@ def _is_filter(query: wq.Query) -> bool:
     return isinstance(query, wq.And) and all(c.is_leaf() and c.field() == "facets" for c in query.children())
 
 
+def _bound_expanding(parsed: wq.Query) -> list[str]:
+    """Refuses a query with more than MAX_EXPANDING wildcard or fuzzy words of the text; gives a
+    fuzzy word more than MAX_EDITS edits no more, and says so."""
+    said: list[str] = []
+    expanding: set[tuple[type, str]] = set()
+    for leaf in parsed.leaves():
+        if isinstance(leaf, wq.MultiTerm) and not isinstance(leaf, wq.Every) and leaf.field() in TEXT_FIELDS:
+            expanding.add((type(leaf), str(getattr(leaf, "text", ""))))
+        if isinstance(leaf, wq.FuzzyTerm) and leaf.maxdist > MAX_EDITS:
+            said.append(
+                f"{leaf.text}~{leaf.maxdist}: a fuzzy word allows at most {MAX_EDITS} edits; searched with {MAX_EDITS}"
+            )
+            leaf.maxdist = MAX_EDITS
+    if len(expanding) > MAX_EXPANDING:
+        raise QueryError(
+            f"the query has {len(expanding)} wildcard or fuzzy words; at most {MAX_EXPANDING} are searched at once"
+        )
+    return said
+
+
 class _Expanded:
     """The indexed terms each wildcard, prefix and fuzzy leaf stands for, found once per search
     (whoosh would otherwise walk the vocabulary again for the search, the highlights and the
-    unmatched terms)."""
+    unmatched terms).  A word of the text stands for its first EXPANSION_LIMIT terms at most
+    (`limits` says which were cut); a filter's values are not cut, since the documents they hold,
+    together, are at most the index's documents once per filter."""
 
     def __init__(self, reader: object) -> None:
         self.reader = reader
         self.found: dict[int, list[tuple[str, str]]] = {}
+        self.limits: dict[str, None] = {}
 
     def terms(self, leaf: wq.Query) -> list[tuple[str, str]]:
         if id(leaf) not in self.found:
+            terms = leaf.existing_terms(self.reader, phrases=True, expand=True)  # type: ignore[arg-type]
+            if isinstance(leaf, wq.MultiTerm) and leaf.field() in TEXT_FIELDS:
+                terms = list(islice(terms, EXPANSION_LIMIT + 1))
+                if len(terms) > EXPANSION_LIMIT:
+                    terms = terms[:EXPANSION_LIMIT]
+                    shown = _shown([leaf])
+                    self.limits[
+                        f"{shown} stands for more than {EXPANSION_LIMIT} words: searched for the first"
+                        f" {EXPANSION_LIMIT} in alphabetical order (make it longer to narrow it)"
+                    ] = None
             self.found[id(leaf)] = [
-                (fieldname, text.decode("utf-8") if isinstance(text, bytes) else str(text))
-                for fieldname, text in leaf.existing_terms(self.reader, phrases=True, expand=True)  # type: ignore[arg-type]
+                (fieldname, text.decode("utf-8") if isinstance(text, bytes) else str(text)) for fieldname, text in terms
             ]
         return self.found[id(leaf)]
 
@@ -359,8 +411,9 @@ class SearchEngine:
             hits.append(made)
         asked = _and([*plan.filters, *plan.words]) if plan.plain and plan.words else parsed  # without `why`, `the`
         unmatched = self._unmatched(asked, expanded, run_phrases=total == 0 or partial)
-        suggestions = self._suggestions(asked, unmatched) if unmatched else {}
-        return SearchResults(query, total, hits, unmatched, suggestions, offset, partial)
+        limits = {**plan.limits, **expanded.limits}
+        suggestions = self._suggestions(asked, unmatched, limits) if unmatched else {}
+        return SearchResults(query, total, hits, unmatched, suggestions, offset, partial, tuple(limits))
 
     def _collect(self, query: wq.Query, expanded: _Expanded, limit: int) -> Any:
         """Every match scored, one row per entity: a source's passages collapse into its best one.
@@ -496,26 +549,33 @@ class SearchEngine:
             return bool(self._searcher.search(leaf, limit=1).scored_length())
         return bool(expanded.terms(leaf))
 
-    def _suggestions(self, parsed: wq.Query, unmatched: list[str]) -> dict[str, list[str]]:
+    def _suggestions(self, parsed: wq.Query, unmatched: list[str], limits: dict[str, None]) -> dict[str, list[str]]:
         """For each unmatched term (or each unknown word of an unmatched phrase), the nearest
-        indexed terms."""
+        indexed terms: for the first SUGGEST_MAX_WORDS of them, of SUGGEST_MAX_CHARS characters at
+        most (`limits` says when some were left out)."""
         found: dict[str, list[str]] = {}
+        asked = 0
         for leaves in _user_terms(parsed):
             if _shown(leaves) not in unmatched or hasattr(leaves[0], "typed"):
                 continue
             leaf = next((q for q in leaves if q.field() == "exact"), leaves[0])
             name = leaf.field()
-            if name not in TEXT_FIELDS:
-                close = self._close_facets(str(getattr(leaf, "text", getattr(leaf, "start", ""))))
-                if close:
-                    found[_shown(leaves)] = close
-                continue
-            words = [str(w) for w in getattr(leaf, "words", [getattr(leaf, "text", "")])]
+            words = [str(getattr(leaf, "text", getattr(leaf, "start", "")))]
+            if name in TEXT_FIELDS:
+                words = [str(w) for w in getattr(leaf, "words", words)]
             for word in words:
-                if word.isascii() and word.isalnum() and not self._known(word):
-                    close = self._close_words(word)
-                    if close:
-                        found[word if len(words) > 1 else _shown(leaves)] = close
+                if len(word) > SUGGEST_MAX_CHARS:
+                    limits[f"no suggestions for words over {SUGGEST_MAX_CHARS} characters"] = None
+                    continue
+                if name in TEXT_FIELDS and not (word.isascii() and word.isalnum() and not self._known(word)):
+                    continue
+                asked += 1
+                if asked > SUGGEST_MAX_WORDS:
+                    limits[f"suggestions for the first {SUGGEST_MAX_WORDS} unknown words only"] = None
+                    return found
+                close = self._close_words(word) if name in TEXT_FIELDS else self._close_facets(word)
+                if close:
+                    found[word if len(words) > 1 else _shown(leaves)] = close
         return found
 
     def _known(self, word: str) -> bool:

@@ -87,6 +87,8 @@ _EXAMPLES = {
 
 def _year_range(match: re.Match[str]) -> str:
     value = match.group(1)
+    if value == "*":
+        return "year:*"  # anything with a year (kb.search.query._facet)
     found = _YEAR_VALUE.fullmatch(value)
     if not found:
         raise QueryError(f"year:{value} is not a year; write year:2024, year:2023..2025, year:2023.. or year:..2025")
@@ -116,10 +118,17 @@ class Prepared:
         self.runs = runs
 
 
+#: The longest query searched: whoosh's parser tries its patterns at every character of a word,
+#: so its time grows with the square of a word's length (a second for 10,000 characters).
+MAX_QUERY_CHARS = 2000
+
+
 def prepare(text: str) -> Prepared:
     """The query as whoosh should see it; raises QueryError for a mistake in it."""
     if not text.strip():
         raise QueryError("the query is empty")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is {len(text)} characters long; a query has {MAX_QUERY_CHARS} at most")
     if text.count('"') % 2:
         raise QueryError('a phrase is not closed: the query has an odd number of double quotes (")')
     pieces = re.split(r'("[^"]*")', text)  # odd-numbered pieces are the quoted phrases
@@ -272,12 +281,22 @@ def rewrite(query: wq.Query, filters: list[FilterRange] | None = None) -> wq.Que
 
 
 def _facet(query: wq.Query) -> wq.Query:
-    """A filter leaf as the same query on `facets`, its values prefixed with the filter's name."""
+    """A filter leaf as the same query on `facets`, its values prefixed with the filter's name.
+
+    `vendor:*` is every document that has a vendor (`id:*` every document: each has a type, as it
+    has an id); a wildcard, prefix or fuzzy value (`tag:supply*`) stays one, on the filter's
+    values; a range's open end (`vendor:[TO c]`) is the first or last of the filter's values."""
     name = query.field()
+    if isinstance(query, wq.Every):
+        return wq.Prefix("facets", f"{'type' if name == 'id' else name}:")
     if isinstance(query, wq.TermRange):
-        return wq.TermRange("facets", f"{name}:{query.start}", f"{name}:{query.end}")
+        start = f"{name}:{query.start}" if query.start is not None else f"{name}:"
+        end = f"{name}:{query.end}" if query.end is not None else f"{name};"  # `;` sorts right after `:`
+        return wq.TermRange("facets", start, end, query.startexcl, query.endexcl)
     if isinstance(query, wq.Phrase):
         return wq.And([wq.Term("facets", f"{name}:{word}") for word in query.words])
+    if not isinstance(getattr(query, "text", None), str):
+        raise QueryError(f"{name}: cannot take {query}; write {name}:value, e.g. {name}:{_EXAMPLES[name]}")
     moved = copy.copy(query)
     moved.fieldname = "facets"
     moved.text = f"{name}:{query.text}"  # type: ignore[attr-defined]

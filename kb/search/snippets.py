@@ -45,21 +45,35 @@ class Highlighter:
         return merged
 
 
+def _busiest_window(spans: list[tuple[int, int]], width: int) -> int:
+    """Where the first window of `width` characters that starts _CONTEXT_BEFORE before a match
+    and holds the most whole matches begins (0 without matches).
+
+    One pass: the spans are sorted and do not overlap, so their ends are sorted too, and the
+    spans inside a window are `spans[first:last]`, both bounds moving only forward as the
+    window does (comparing every match with every other took 18 s for a word 20,000 times)."""
+    begin, most = 0, 0
+    first = last = 0
+    for start, _ in spans:
+        window = max(0, start - _CONTEXT_BEFORE)
+        while spans[first][0] < window:
+            first += 1
+        while last < len(spans) and spans[last][1] <= window + width:
+            last += 1
+        if last - first > most:
+            begin, most = window, last - first
+    return begin
+
+
 def snippet(
     text: str, spans: list[tuple[int, int]], width: int | None = SNIPPET_CHARS
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
     """About `width` characters of `text` (all of it when width is None) around the most
     highlighted stretch, whitespace collapsed and control characters made visible, with the
-    spans' places in the result."""
+    spans' places in the result.  `spans` are sorted and do not overlap (Highlighter.spans)."""
     begin, end = 0, len(text)
     if width is not None and len(text) > width and len(_SPACE.sub(" ", text.strip())) > width:
-        best = (0, 0)
-        for start, _ in spans or [(0, 0)]:
-            window = max(0, start - _CONTEXT_BEFORE)
-            count = sum(1 for s, e in spans if s >= window and e <= window + width)
-            if count > best[1]:
-                best = (window, count)
-        begin = best[0]
+        begin = _busiest_window(spans, width)
         space = text.find(" ", begin, begin + 15)
         if begin and space != -1 and not any(begin <= s <= space for s, _ in spans):
             begin = space + 1  # start at a word, not inside one

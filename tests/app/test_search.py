@@ -253,3 +253,56 @@ async def test_figure_filters_in_the_box_show_the_values_that_met_them_and_mista
         await pilot.pause(0.02)
     assert summary == "tdp<=500GB: unit 'GB' does not fit figure 'tdp' (use one of: W, kW)"
     assert screen.query_one(SearchResults).hits == []
+
+
+class FailingEngine(RecordingEngine):
+    """The real engine, except that one query fails as a damaged index or a bug would."""
+
+    def search(self, query, **options):
+        if query == "acme broken":
+            raise OSError("cannot rebuild the search index: No space left on device")
+        return super().search(query, **options)
+
+
+async def summary_after(pilot, query: str, text: str) -> str:
+    """The summary line once `query`, typed into the box over the shown results, has its answer
+    (one that holds `text`)."""
+    screen = pilot.app.screen
+    screen.query_one(SearchBox).value = query
+    for _ in range(300):
+        summary = screen.query_one("#results-summary").content.plain
+        if text in summary:
+            return summary
+        await pilot.pause(0.02)
+    raise AssertionError(f"no answer for {query!r}: {summary!r}")
+
+
+@pytest.mark.started_app(search=True)
+async def test_a_refused_or_failing_query_clears_the_old_results_and_says_why_in_one_line(started_app) -> None:
+    app, pilot = started_app
+    app.session.engine = FailingEngine(app.session.engine)
+    await type_query(pilot, "acme")
+    screen = await wait_for_results(pilot, "acme")
+    results = screen.query_one(SearchResults)
+    assert results.hits
+    refused = " ".join(f"word{n}~" for n in range(50))
+    summary = await summary_after(pilot, refused, "fuzzy")
+    assert summary == "the query has 50 wildcard or fuzzy words; at most 20 are searched at once"
+    assert results.hits == [] and screen.search_pane().results is None
+    await summary_after(pilot, "acme", "results")
+    assert results.hits
+    summary = await summary_after(pilot, "acme broken", "failed")
+    assert summary == "search failed: OSError: cannot rebuild the search index: No space left on device"
+    assert results.hits == [] and screen.search_pane().results is None
+    # a filter's wildcard is an answer: every chip
+    await summary_after(pilot, "type:chip vendor:*", "results")
+    assert results.hits and all(hit.type == "chip" for hit in results.hits)
+
+
+@pytest.mark.started_app(search=True)
+async def test_a_limit_on_the_query_is_said_over_its_results(started_app) -> None:
+    _app, pilot = started_app
+    await type_query(pilot, "acme~7")
+    await wait_for_results(pilot, "acme~7")
+    summary = await summary_after(pilot, "acme~7", "results")
+    assert "acme~7: a fuzzy word allows at most 2 edits; searched with 2" in summary.splitlines()

@@ -403,3 +403,14 @@ def test_each_example_of_the_page_matches_its_schema(name: str, cache: Path) -> 
         assert check_output(schema, "jsonl", out)
     else:
         assert check_output(schema, "json", out)
+
+
+def test_a_capped_search_says_which_limit_applied_in_its_schema(
+    cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`a*` stands for more words than a wildcard may (kb.search.engine): JSON names the cap."""
+    code, out, err = run(capsys, "search", "a*", "--limit", "2", "--json")
+    assert code == 0
+    document = check_output("search", "json", out)[0]
+    assert document["limits"] == [line.removeprefix("chipkb: note: ") for line in err.splitlines()]
+    assert document["limits"] and "a*" in document["limits"][0]

@@ -187,3 +187,49 @@ def materialise(case: str, into: Path) -> Path:
     shutil.copytree(HOSTILE / case, target)
     shutil.copy(GOOD, target / "good.yaml")
     return target
+
+
+#: Queries that crashed or took minutes (issue 16), searched on `query_kb`: each with the exit code
+#: and the exact lines `chipkb search` writes to stderr.  A refusal is one line and exit 2; a limit
+#: on the query's cost that applied is a note over the results.
+LONG_WORD = "x" * 100
+HOSTILE_QUERIES: dict[str, tuple[int, list[str]]] = {
+    **{f"{facet}:*": (0, []) for facet in ("type", "vendor", "kind", "lang", "id", "year")},
+    # no claim or chip: nothing has a tag or a chip
+    **{f"{facet}:*": (1, [f"chipkb: no hits: nothing matches {facet}:*"]) for facet in ("tag", "chip")},
+    "type:* NOT vendor:*": (0, []),
+    "accelerator": (0, []),  # one word 20,000 times in a text
+    "?*?*?*": (
+        0,
+        [
+            "chipkb: note: ?*?*?* stands for more than 100 words: searched for the first 100 in alphabetical"
+            " order (make it longer to narrow it)"
+        ],
+    ),
+    "good~7": (0, ["chipkb: note: good~7: a fuzzy word allows at most 2 edits; searched with 2"]),
+    LONG_WORD: (
+        1,
+        ["chipkb: note: no suggestions for words over 40 characters", f"chipkb: no hits: nothing matches {LONG_WORD}"],
+    ),
+    "x" * 10_000: (2, ["chipkb: error: the query is 10000 characters long; a query has 2000 at most"]),
+    " ".join(f"word{n}~" for n in range(50)): (
+        2,
+        ["chipkb: error: the query has 50 wildcard or fuzzy words; at most 20 are searched at once"],
+    ),
+}
+
+
+def query_kb(root: Path) -> Path:
+    """The good file beside a source that holds one word 20,000 times and one of 300 distinct
+    words (more than a wildcard may stand for)."""
+    root.mkdir()
+    shutil.copy(GOOD, root / "good.yaml")
+    repeated = " ".join(["accelerator"] * 20_000)
+    distinct = " ".join(f"zeta{n:03d}" for n in range(300))
+    (root / "sources.yaml").write_text(
+        "sources:\n"
+        f'  - {{id: repeats, title: Repeats, language: en, published: "2024", text: "{repeated}"}}\n'
+        f'  - {{id: many-words, title: Many words, language: en, published: "2025", text: "{distinct}"}}\n',
+        encoding="utf-8",
+    )
+    return root

@@ -16,7 +16,7 @@ import pytest
 from textual.widgets import Tree
 
 from kb.store.knowledge import load_kb
-from tests.support.hostile_corpus import EXPECTED, materialise
+from tests.support.hostile_corpus import EXPECTED, HOSTILE_QUERIES, materialise, query_kb
 from tui.widgets.problems import ProblemsPanel
 
 CASES = sorted(EXPECTED)
@@ -187,3 +187,50 @@ def test_a_missing_kb_folder_is_one_line_and_exit_2_everywhere(command: list[str
     assert_clean_output(result)
     assert result.returncode == 2
     assert result.stderr.strip() == "chipkb: error: --kb no-such-kb: no such folder"
+
+
+def _query_id(query: str) -> str:
+    return query if len(query) <= 30 else f"{query[:20]}…({len(query)} chars)"
+
+
+@pytest.fixture(scope="module")
+def hostile_query_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return query_kb(tmp_path_factory.mktemp("queries") / "kb")
+
+
+@pytest.mark.parametrize("query", sorted(HOSTILE_QUERIES), ids=_query_id)
+def test_a_hostile_query_through_search_is_its_exact_outcome(query: str, hostile_query_kb: Path) -> None:
+    code, stderr = HOSTILE_QUERIES[query]
+    result = chipkb("search", query, "--kb", str(hostile_query_kb), cwd=hostile_query_kb.parent)
+    assert_clean_output(result)
+    assert (result.returncode, result.stderr.splitlines()) == (code, stderr)
+    if code == 0:
+        assert result.stdout.strip()
+
+
+@pytest.mark.parametrize("query", sorted(HOSTILE_QUERIES), ids=_query_id)
+async def test_a_hostile_query_in_the_app_is_its_one_line_answer(query: str, hostile_query_kb: Path, start_app) -> None:
+    """The app's summary says what `chipkb search` says on stderr (without `chipkb: `), and a
+    refusal leaves no results."""
+    from tui.widgets.results import SearchResults
+    from tui.widgets.search_pane import SearchBox
+
+    code, stderr = HOSTILE_QUERIES[query]
+    said = [line.removeprefix("chipkb: ").removeprefix("note: ") for line in stderr]
+    async with start_app(hostile_query_kb, size=SIZE, search=True) as (app, pilot):
+        await pilot.press("slash")
+        pane = app.screen.search_pane()
+        await pilot.pause()
+        app.screen.query_one(SearchBox).value = query
+        for _ in range(500):
+            content = pane.query_one("#results-summary").content
+            summary = getattr(content, "plain", str(content))
+            if summary and not summary.startswith("Preparing") and (pane.results_for == query or code == 2):
+                break
+            await pilot.pause(0.02)
+        if code == 2:
+            assert summary == said[0].removeprefix("error: ")
+            assert app.screen.query_one(SearchResults).hits == []
+        else:
+            assert set(said[: len(said) - (code == 1)]) <= set(summary.splitlines())
+            assert bool(app.screen.query_one(SearchResults).hits) == (code == 0)

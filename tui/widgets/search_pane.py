@@ -119,6 +119,11 @@ class SearchPane(Vertical):
         except QueryError as error:
             self.app.call_from_thread(self._search_failed, query, str(error))
             return
+        except Exception as error:  # the index could not be read or rebuilt, or a bug: said, never silent
+            said = str(error).strip().splitlines()
+            message = f"search failed: {type(error).__name__}" + (f": {said[0]}" if said else "")
+            self.app.call_from_thread(self._search_failed, query, message)
+            return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_results, query, results)
 
@@ -144,6 +149,9 @@ class SearchPane(Vertical):
             summary.append(f" (best {shown} shown; the last one or End shows more)", style="dim")
         if getattr(results, "partial", False):
             summary.append("\nnone holds every word: these hold the most of them", style="yellow")
+        for limit in getattr(results, "limits", ()):
+            summary.append("\n")
+            summary.append_text(kb_text(limit, "yellow"))
         for term in results.unmatched_terms:
             summary.append("\nno match for ", style="yellow")
             summary.append_text(kb_text(term, "bold"))

@@ -139,6 +139,30 @@ def test_every_filter_and_the_year_range(engine: SearchEngine, query: str, expec
     assert found(engine, query) == expected
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # every whoosh query a filter's value can be: a wildcard of the whole value is "has one"
+        ("chip:* type:claim", ["c-benchmark", "c-gpu-reliance", "c-inference-cost"]),
+        ("type:claim NOT chip:*", ["c-supply", "c-vertical"]),
+        ("year:* type:chip", ["b200-sxm", "mi300x", "tpu-v5e", "trn1"]),
+        ("type:(chip OR vendor) vendor:*", ["b200-sxm", "example-cloud", "gpu-maker", "mi300x", "tpu-v5e", "trn1"]),
+        ("id:* type:vendor", ["example-cloud", "gpu-maker"]),
+        ("tag:supply*", ["c-gpu-reliance", "c-supply"]),
+        ("kind:gp?", ["b200-sxm", "mi300x"]),
+        ("kind:*inference*", ["tpu-v5e"]),
+        ("id:mi300~", ["mi300x"]),
+        ("vendor:[f TO] type:chip", ["b200-sxm", "mi300x"]),
+        ("vendor:[TO f] type:chip", ["tpu-v5e", "trn1"]),
+        ('vendor:"gpu-maker example-cloud"', []),
+    ],
+)
+def test_a_filter_takes_wildcards_prefixes_fuzzy_values_ranges_and_groups(
+    engine: SearchEngine, query: str, expected: list[str]
+) -> None:
+    assert found(engine, query) == expected
+
+
 def test_the_type_option_narrows_any_query(engine: SearchEngine) -> None:
     assert found(engine, "推論", type="claim") == ["c-inference-cost", "c-vertical"]
     with pytest.raises(QueryError, match="--type gadget is not a type"):
@@ -162,6 +186,8 @@ def test_the_type_option_narrows_any_query(engine: SearchEngine) -> None:
         ("vendor:", "vendor: needs a value"),
         ("! ,", "nothing to search for in '! ,'"),
         ("( )", "nothing to search for in '( )'"),
+        ("type:chip^2", "type:chip^2 is not a type"),
+        ("type:[a TO c]", "type:[a is not a type"),
     ],
 )
 def test_a_malformed_query_is_one_clear_line(engine: SearchEngine, query: str, message: str) -> None:
