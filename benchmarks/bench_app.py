@@ -9,6 +9,9 @@
    (`python -m devtools.synth`), after one untimed warm-up run each (so the search index, the app's copy
    of the loaded KB and Python's bytecode exist, as they would on a user's second start).
    Medians and the ratio.
+   With `--first-start`, only the synthetic KB, and each timed `chipkb tui` run gets a new, empty
+   cache folder: the first start on a KB the app has not seen (no copy of the loaded KB, no search
+   index; Python's bytecode is warm), alternating with the empty app as above.
 2. Search latency at `--claims` claims: the app runs in-process (Pilot); queries are typed
    key by key, and the time from the debounce firing (typing stopped) to the results being
    painted is read from the main screen's own timestamps.
@@ -103,6 +106,30 @@ def start_up(kb: Path, runs: int, env: dict[str, str]) -> dict[str, float]:
     }
 
 
+def first_start(kb: Path, runs: int, env: dict[str, str], scratch: Path) -> dict[str, object]:
+    """`start_up` with a new cache folder for every chipkb run: a KB the app has never seen."""
+    chipkb = [str(Path(sys.executable).parent / "chipkb"), "tui", "--kb", str(kb)]
+    empty = [sys.executable, "-c", EMPTY_APP]
+
+    def fresh(number: int) -> dict[str, str]:
+        return {**env, "CHIPKB_EXIT_WHEN_READY": "1", "CHIPKB_CACHE_DIR": str(scratch / f"first-{number}")}
+
+    run_in_terminal(chipkb, fresh(-1))  # warm-up: bytecode
+    run_in_terminal(empty, env)
+    app_times, empty_times = [], []
+    for number in range(runs):
+        app_times.append(run_in_terminal(chipkb, fresh(number)))
+        empty_times.append(run_in_terminal(empty, env))
+    app_median, empty_median = statistics.median(app_times), statistics.median(empty_times)
+    return {
+        "chipkb_first_start_s": round(app_median, 3),
+        "empty_app_s": round(empty_median, 3),
+        "ratio": round(app_median / empty_median, 2),
+        "chipkb_runs": [round(t, 3) for t in app_times],
+        "empty_runs": [round(t, 3) for t in empty_times],
+    }
+
+
 async def search_latency(kb: Path) -> dict[str, object]:
     sys.path.insert(0, str(REPO))
     from tui.app import ChipKBApp
@@ -130,6 +157,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--claims", type=int, default=10_000)
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--first-start", action="store_true", help="only the first start on an unseen KB")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="chipkb-bench-") as scratch:
         folder = Path(scratch)
@@ -151,6 +179,13 @@ def main() -> int:
             cwd=REPO,
             stdout=subprocess.DEVNULL,
         )
+        if args.first_start:
+            results: dict[str, object] = {
+                "python": sys.version.split()[0],
+                f"first_start_{args.claims}": first_start(synthetic, args.runs, env, folder),
+            }
+            print(json.dumps(results, ensure_ascii=False, indent=2))
+            return 0
         results = {
             "python": sys.version.split()[0],
             "cpus": os.cpu_count(),

@@ -4,8 +4,9 @@ The KB is valid (it passes `chipkb validate`), deterministic for a seed, and sha
 one: vendors, chips with figures from `kb.store.figures`, sources whose text is English or Japanese
 (some inline, some in a sibling `.md` file), and claims whose excerpts are sentences copied from
 their source.  Claims are spread over many files (100 a file) so that re-indexing one file can be
-measured.  Every vendor, chip and figure is made up, and every source says so in its title:
-nothing here may be mistaken for a fact about a real chip.
+measured; `--one-file` writes the whole KB into one `kb.yaml` instead (every source's text inline),
+the case of a KB kept in a single large file.  Every vendor, chip and figure is made up, and every
+source says so in its title: nothing here may be mistaken for a fact about a real chip.
 """
 
 from __future__ import annotations
@@ -269,14 +270,19 @@ def _date(rng: random.Random) -> str:
 
 
 class _Writer:
-    def __init__(self, out: Path, claims: int, seed: int) -> None:
+    def __init__(self, out: Path, claims: int, seed: int, one_file: bool = False) -> None:
         self.out = out
         self.claims = claims
         self.rng = random.Random(seed)
         self.chips: list[Chip] = []
         self.sources: list[Source] = []
+        #: With one file: each section's header line (`claims:`) and its items, written by `finish`.
+        self.sections: dict[str, list[str]] | None = {} if one_file else None
 
     def write(self, name: str, lines: list[str]) -> None:
+        if self.sections is not None and name.endswith(".yaml"):
+            self.sections.setdefault(lines[0], []).extend(lines[1:])
+            return
         path = self.out / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -365,7 +371,7 @@ class _Writer:
                     f"    language: {source.language}",
                     "    kind: secondary",
                 ]
-                if int(source.id[-5:]) % 5 == 4:
+                if int(source.id[-5:]) % 5 == 4 and self.sections is None:
                     lines.append(f"    text_file: text/{source.id}.md")
                     self.write(f"sources/text/{source.id}.md", [text])
                 else:
@@ -395,16 +401,26 @@ class _Writer:
                     lines.append(f"    date: {_date(self.rng)}")
             self.write(f"claims/claims-{start // CLAIMS_PER_FILE:04d}.yaml", lines)
 
+    def finish(self) -> None:
+        """With one file, write it: each section once, in the order the sections were made."""
+        if self.sections is not None:
+            lines = [line for header, items in self.sections.items() for line in (header, *items)]
+            sections, self.sections = self.sections, None
+            self.write("kb.yaml", lines)
+            self.sections = sections
 
-def generate(out: Path, claims: int, seed: int = 0) -> Path:
-    """Write a synthetic KB of `claims` claims into `out` (created if needed) and return `out`."""
-    writer = _Writer(out, claims, seed)
+
+def generate(out: Path, claims: int, seed: int = 0, one_file: bool = False) -> Path:
+    """Write a synthetic KB of `claims` claims into `out` (created if needed) and return `out`;
+    with `one_file`, all of it in `out/kb.yaml`."""
+    writer = _Writer(out, claims, seed, one_file)
     writer.vendors()
     writer.make_chips()
     writer.make_sources()
     writer.write_chips()
     writer.write_sources()
     writer.write_claims()
+    writer.finish()
     return out
 
 
@@ -413,13 +429,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--claims", type=int, required=True, help="how many claims")
     parser.add_argument("--out", type=Path, required=True, help="the folder to write the KB into")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--one-file", action="store_true", help="write the whole KB into one file, kb.yaml")
     args = parser.parse_args(argv)
     if args.claims < 0:
         parser.error("--claims must be 0 or more")
     if args.out.exists() and any(args.out.iterdir()):
         print(f"python -m devtools.synth: {args.out} is not empty; choose a new folder", file=sys.stderr)
         return 2
-    generate(args.out, args.claims, args.seed)
+    generate(args.out, args.claims, args.seed, args.one_file)
     return 0
 
 

@@ -88,8 +88,8 @@ class ChipKBApp(App[int]):
     def _load(self, reloaded: bool = False) -> None:
         snapshot = scan_kb(self.kb_root).snapshot()
         knowledge = load_kb(self.kb_root)
-        kb_cache.store(self.kb_root, snapshot, knowledge)
         self.call_from_thread(self._loaded, knowledge, snapshot, reloaded)
+        kb_cache.store(self.kb_root, snapshot, knowledge)  # after the KB shows: the copy is for the next start
 
     def _loaded(self, kb: KnowledgeBase, snapshot: Snapshot, reloaded: bool) -> None:
         self._snapshot = snapshot

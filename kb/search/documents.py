@@ -21,6 +21,7 @@ re-indexed without reading the rest of the KB.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -146,6 +147,14 @@ def refs_of(entity: Entity) -> list[str]:
     return []
 
 
+def file_key(rel: str) -> str:
+    """The `file` field of the documents read from the KB file `rel`, and the term that deletes
+    them: the path as text whoosh can encode.  A file name that is not UTF-8 reaches Python with
+    surrogate escapes (`x\\udcff.yaml`), which whoosh cannot encode; its bytes are written as
+    backslash escapes instead (`x\\xff.yaml`), one key per name."""
+    return os.fsencode(rel).decode("utf-8", "backslashreplace")
+
+
 def documents(entity: Entity, facts: Mapping[str, Facts], file: str) -> Iterator[Document]:
     """The documents of one entity read from `file` (its path inside the KB, with `/`)."""
     makers = {
@@ -155,8 +164,9 @@ def documents(entity: Entity, facts: Mapping[str, Facts], file: str) -> Iterator
         "source": lambda: list(_source(entity)),  # type: ignore[arg-type]
     }
     docs = makers[entity.type]() if entity.type in makers else []
+    key = file_key(file)
     for number, doc in enumerate(docs):
-        doc.update(id=entity.id, type=entity.type, file=file)
+        doc.update(id=entity.id, type=entity.type, file=key)
         facets = [f"{name}:{value}" for name in FILTERS for value in str(doc.get(name) or "").split()]
         if number == 0:  # the entity's main document: the one its names find (its id is an `id:` facet already)
             names = dict.fromkeys(name_key(name) for name in doc.pop("names", []))

@@ -210,8 +210,14 @@ def _parsed_files(kb_root: Folder, files: list[str]) -> Iterator[Iterator[tuple[
         return
     import functools
     import multiprocessing
+    from multiprocessing import resource_tracker
 
-    with multiprocessing.get_context("spawn").Pool(1, initializer=_ignore_interrupts) as pool:
+    # the pool's locks start multiprocessing's resource tracker, which unblocks SIGINT when it has
+    # started: started first, it leaves _interrupts_held's block alone
+    resource_tracker.ensure_running()
+    with _interrupts_held():  # the worker starts with Ctrl-C ignored, before any of its code runs
+        pool = multiprocessing.get_context("spawn").Pool(1, initializer=_ignore_interrupts)
+    with pool:
         yield zip(files, pool.imap(functools.partial(_parse_slim, kb_root), files, chunksize=4), strict=True)
 
 
@@ -222,6 +228,28 @@ def _can_spawn() -> bool:
     except OSError:
         return False
     return True
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Ctrl-C held back meanwhile, in the main thread: a process spawned meanwhile starts with
+    SIGINT ignored (an ignored signal stays ignored across exec, and Python keeps it so), so a
+    Ctrl-C while it starts (importing Python and whoosh, before `_ignore_interrupts` runs) cannot
+    print its traceback.  The signal is also blocked here meanwhile, which Linux does not discard
+    even while ignored, so a Ctrl-C that comes meanwhile is delivered to this process after."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield  # the app builds in a worker thread; Ctrl-C there is a key, not a signal
+        return
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a held-back Ctrl-C is delivered now
 
 
 def _ignore_interrupts() -> None:
@@ -585,7 +613,7 @@ class SearchIndex:
 
     def _apply(self, live: _Live, details: dict[str, dict[str, Any]], changes: _Changes, scan: Scan) -> None:
         """Re-index the changed files, and the files whose documents use facts that changed."""
-        from kb.search.documents import documents
+        from kb.search.documents import documents, file_key
 
         manifest = live.manifest
         old_facts = merged_facts(details)
@@ -609,7 +637,7 @@ class SearchIndex:
         writer = ix.writer(timeout=WAIT_SECONDS, delay=0.05)
         try:
             for rel in sorted(changes.removed | parsed.keys()):
-                writer.delete_by_term("file", rel)
+                writer.delete_by_term("file", file_key(rel))
             for rel, result in parsed.items():
                 for entity in result.entities:
                     for doc in documents(entity, new_facts, rel):
@@ -671,7 +699,7 @@ class SearchIndex:
         the facts known when it is read.  Should a file's facts come late after all (a duplicate
         id, a file the first look missed), the files indexed without them are indexed again.
         """
-        from kb.search.documents import documents
+        from kb.search.documents import documents, file_key
 
         details: dict[str, dict[str, Any]] = {}
         facts: dict[str, Any] = {}  # of the files read so far; the first file wins, as in merged_facts
@@ -693,7 +721,7 @@ class SearchIndex:
         if late:
             writer = ix.writer(limitmb=WRITER_MB)
             for rel in late:
-                writer.delete_by_term("file", rel)
+                writer.delete_by_term("file", file_key(rel))
                 again = _parse(self.kb_root, rel)
                 reads.update(again.reads)  # what is indexed now
                 for entity in again.entities:

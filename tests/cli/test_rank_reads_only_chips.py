@@ -35,7 +35,7 @@ def test_rank_from_the_chip_files_equals_rank_from_the_whole_kb(capsys) -> None:
 def test_an_edited_chip_file_is_read_again_and_a_claims_file_never(capsys, tmp_path: Path) -> None:
     root = figures_kb(tmp_path / "kb")
     assert [r["chip"] for r in rank_json(capsys, "bf16-dense", "--kb", str(root))["rows"]][:2] == ["a2", "b2"]
-    cached = list((Path(os.environ["CHIPKB_CACHE_DIR"]) / "kb-sections").glob("kb-*.pickle"))
+    cached = list((Path(os.environ["CHIPKB_CACHE_DIR"]) / "kb-sections").glob("kb-*.json"))
     assert len(cached) == 1  # the chips and vendors with source titles, kept for the next run
     chips = root / "chips.yaml"
     chips.write_text(

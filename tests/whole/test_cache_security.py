@@ -218,3 +218,52 @@ def test_entities_of_the_wrong_shape_are_refused_by_the_json_reader() -> None:
     ):
         with pytest.raises(ValueError):
             entity_from_json(broken)
+
+
+CHIPS_KB = {
+    **KB,
+    "c.yaml": "chips:\n  - {id: a1, name: A1, vendor: acme, kind: accelerator, announced: 2024-03}\n",
+}
+
+
+def _timeline(kb: Path, cache: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kb", "timeline", "--kb", str(kb)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "CHIPKB_CACHE_DIR": str(cache)},
+    )
+
+
+def test_a_pickle_planted_as_the_chips_copy_is_never_read(tmp_path: Path) -> None:
+    """`rank`, `chart` and `timeline` keep the chips they read (kb/store/sections.py) as JSON: a
+    pickle planted where that copy is (or where a pickle copy was once kept) is never unpickled."""
+    kb = write_kb(tmp_path / "kb", CHIPS_KB)
+    cache = tmp_path / "cache"
+    assert _timeline(kb, cache).returncode == 0
+    folder = cache / "kb-sections"
+    (copy,) = folder.glob("*.json")
+    marker = tmp_path / "marker"
+    copy.write_bytes(planted(marker))
+    copy.with_suffix(".pickle").write_bytes(planted(marker))
+
+    result = _timeline(kb, cache)
+
+    assert not marker.exists(), "the planted pickle ran"
+    assert result.returncode == 0, result.stderr
+    assert "A1" in result.stdout
+    assert mode(folder) == 0o700
+    assert json.loads(copy.read_text(encoding="utf-8"))["files"]["c.yaml"][2][0]["id"] == "a1"  # replaced by JSON
+
+
+def test_the_chips_copy_is_not_kept_in_an_unsafe_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kb.store.sections import load_sections
+
+    kb = write_kb(tmp_path / "kb", CHIPS_KB)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("CHIPKB_CACHE_DIR", str(shared))
+    assert sorted(load_sections(kb).entities) == ["a1", "acme"]
+    assert list(shared.iterdir()) == []

@@ -200,17 +200,21 @@ def test_a_file_name_that_is_not_utf8_through_validate_list_show_and_export(tmp_
     assert export.returncode == 0, export.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="search engineer's files (kb/search/documents.py, engine.py): a document's `file` field must hold"
-    " the KB path as text whoosh can encode (os.fsencode(rel).decode('utf-8', 'backslashreplace'), the same"
-    " key in delete_by_term); see the issue-16 report",
-)
 def test_a_file_name_that_is_not_utf8_through_search(tmp_path: Path) -> None:
-    _non_utf8_name(tmp_path)
+    root = _non_utf8_name(tmp_path)
     search = clean(chipkb("search", "vendor", "--kb", "kb", "--json", cwd=tmp_path))
     assert search.returncode == 0, search.stderr
     assert sorted(hit["id"] for hit in json.loads(search.stdout)["hits"]) == ["good-vendor", "odd-vendor"]
+    assert json.loads(clean(chipkb("search", "odd", "--kb", "kb", "--json", cwd=tmp_path)).stdout)["total"] == 1
+    # edited, the file is re-indexed under the same key: its old document is deleted, not kept beside the new one
+    odd = root / os.fsdecode(b"x\xff.yaml")
+    odd.write_text("vendors:\n  - {id: strange, name: Strange Maker, kind: other}\n", encoding="utf-8")
+    os.utime(odd, ns=(1, 1))
+    again = clean(chipkb("search", "type:vendor", "--kb", "kb", "--json", cwd=tmp_path))
+    assert again.returncode == 0, again.stderr
+    assert sorted(hit["id"] for hit in json.loads(again.stdout)["hits"]) == ["good-vendor", "strange"]
+    assert json.loads(clean(chipkb("search", "strange", "--kb", "kb", "--json", cwd=tmp_path)).stdout)["total"] == 1
+    assert json.loads(clean(chipkb("search", "vendor", "--kb", "kb", "--json", cwd=tmp_path)).stdout)["total"] == 1
 
 
 # -- the cache folder inside the KB ---------------------------------------------------------------

@@ -47,7 +47,7 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def ids(kb_root: Path, query: str, notices: list[str] | None = None) -> list[str]:
     engine = SearchEngine.open(kb_root, notice=(notices.append if notices is not None else None))
     try:
-        return sorted({hit.id for hit in engine.search(query, limit=100).hits})
+        return sorted(hit.id for hit in engine.search(query, limit=100).hits)  # a list: a duplicate hit shows
     finally:
         engine.close()
 

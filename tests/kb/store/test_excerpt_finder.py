@@ -19,7 +19,7 @@ TEXT = st.text(alphabet="ab 推論\n.", min_size=0, max_size=200)
 def test_the_finder_agrees_with_contains_excerpt(gram: int, stride: int, text: str, data: st.DataObject) -> None:
     normalised = normalise_whitespace(text)
     finder = ExcerptFinder(normalised)
-    finder.GRAM, finder.STRIDE, finder.EXCERPTS_BEFORE_INDEX = gram, stride, 0
+    finder.GRAM, finder.STRIDE, finder.EXCERPTS_BEFORE_INDEX, finder.MIN_TEXT = gram, stride, 0, 0
     finder.MAX_CANDIDATES = data.draw(st.sampled_from([1, 64]))
     excerpts = data.draw(st.lists(st.one_of(TEXT, _cuts(text)), min_size=1, max_size=20))
     for excerpt in excerpts:

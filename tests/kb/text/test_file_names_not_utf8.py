@@ -19,6 +19,8 @@ def test_a_byte_of_a_file_name_is_shown_as_that_byte() -> None:
 
 def test_other_lone_surrogates_are_shown_as_code_points() -> None:
     assert visible("a\ud800b\udfffc") == "a\\ud800b\\udfffc"
+    # the neighbours of the byte range U+DC80-U+DCFF are no bytes
+    assert visible("a\udc7fb\udd00c") == "a\\udc7fb\\udd00c"
 
 
 def test_json_of_such_a_name_is_utf8_and_reads_back_as_the_terminal_shows_it() -> None:
