@@ -109,13 +109,18 @@ def main(argv: Sequence[str] | None = None, commands: Commands = COMMANDS, defau
 
 
 def _report(error: CommandError, as_json: bool) -> int:
-    """One line on standard error, or in JSON mode one error object on standard output."""
-    if as_json:
-        print_error(error.code, error.message, error.hint)
-    else:
-        from kb.text.terminal_safe import visible
+    """One line on standard error, or in JSON mode one error object on standard output; when
+    standard output is closed or cannot be written, the line on standard error after all."""
+    if as_json and sys.stdout is not None:
+        try:
+            print_error(error.code, error.message, error.hint)
+            sys.stdout.flush()
+            return error.exit_code
+        except (OSError, ValueError):  # a full disk, a closed pipe or file
+            pass
+    from kb.text.terminal_safe import visible
 
-        print(visible(error.line()), file=sys.stderr)
+    print(visible(error.line()), file=sys.stderr)
     return error.exit_code
 
 

@@ -95,3 +95,25 @@ def test_a_deleted_working_folder(cache: Path, tmp_path: Path) -> None:
         result = run(argv, cache, shell_prefix=prefix)
         assert result.returncode in (1, 2), argv
         assert one_line(result.stderr).startswith("chipkb: "), argv
+
+
+JSON_CASES = {
+    "list": (["list", "--json"], 1),  # the exit code on a full disk: the output failed
+    "jsonl": (["list", "--format", "jsonl"], 1),
+    "not-found": (["show", "nope", "--json"], 1),  # the command's own exit code
+    "usage": (["list", "--type", "bogus", "--json"], 2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(JSON_CASES))
+def test_json_mode_with_nowhere_to_write_is_one_line_on_stderr(name: str, cache: Path) -> None:
+    """The JSON error object goes to standard output; when that is closed or full, the line goes
+    to standard error instead, never a traceback."""
+    argv, code_when_full = JSON_CASES[name]
+    closed = run(argv, cache, stdout=None, shell_prefix="exec >&-;")
+    assert closed.returncode == 2
+    assert one_line(closed.stderr) == "chipkb: error: standard output is closed; chipkb has nowhere to write"
+    with open("/dev/full", "wb") as full:
+        result = run(argv, cache, stdout=full)
+    assert result.returncode == code_when_full
+    assert one_line(result.stderr).startswith("chipkb: ")
