@@ -141,6 +141,10 @@ def _search(args: argparse.Namespace) -> int:
             _print_text(results)
     for limit in results.limits:
         _say(f"note: {limit}")
+    if not results.hits and results.total:  # a page past the last: the query did match
+        last = results.total - 1
+        _say(f"note: no hits from --offset {results.offset} on: the query has {results.total} (offsets 0 to {last})")
+        return 0
     if not results.hits:
         _say(_no_hits(results))
         return 1

@@ -131,6 +131,22 @@ def test_no_hits_exits_1_naming_the_terms_and_what_was_meant(kb_root: Path, caps
     assert err == "chipkb: no hits: each term matches something, but no document matches the whole query\n"
 
 
+def test_an_offset_past_the_last_hit_is_an_empty_page_not_a_miss(
+    kb_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "search", "--kb", str(kb_root), "trainium", "--json")
+    total = json.loads(out)["total"]
+    assert code == 0 and total > 1
+    for form in (["--json"], ["--format", "csv"], []):
+        code, out, err = run(capsys, "search", "--kb", str(kb_root), "trainium", "--offset", str(total), *form)
+        assert code == 0, form
+        last = total - 1
+        assert err == f"chipkb: note: no hits from --offset {total} on: the query has {total} (offsets 0 to {last})\n"
+        if form == ["--json"]:
+            document = json.loads(out)
+            assert (document["hits"], document["total"], document["more"]) == ([], total, False)
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
