@@ -165,11 +165,11 @@ def _hit_record(hit: Any, passages: bool) -> dict[str, Any]:
     shown: dict[str, Any] = {
         "id": hit.id,
         "type": hit.type,
-        "title": hit.title,
-        "title_highlights": _spans(hit.title_highlights),
+        "title": hit.real_title,
+        "title_highlights": _spans(hit.real_title_highlights),
         "score": hit.score,
-        "snippet": hit.snippet,
-        "highlights": _spans(hit.highlights),
+        "snippet": hit.real_snippet,
+        "highlights": _spans(hit.real_highlights),
         "passage": hit.passage,
         "line": hit.line,
         "more": hit.more,
@@ -182,8 +182,8 @@ def _hit_record(hit: Any, passages: bool) -> dict[str, Any]:
                 "passage": passage.passage,
                 "line": passage.line,
                 "score": passage.score,
-                "snippet": passage.snippet,
-                "highlights": _spans(passage.highlights),
+                "snippet": passage.real_snippet,
+                "highlights": _spans(passage.real_highlights),
             }
             for passage in hit.passages or ()
         ]

@@ -100,6 +100,10 @@ class Hit:
         "more",
         "passage",
         "passages",
+        "real_highlights",
+        "real_snippet",
+        "real_title",
+        "real_title_highlights",
         "reasons",
         "score",
         "snippet",
@@ -124,6 +128,10 @@ class Hit:
         missing: tuple[str, ...] = (),
         reasons: tuple[Reason, ...] = (),
         passages: list[Hit] | None = None,
+        real_title: str = "",
+        real_title_highlights: tuple[tuple[int, int], ...] = (),
+        real_snippet: str = "",
+        real_highlights: tuple[tuple[int, int], ...] = (),
     ) -> None:
         self.id = id
         self.type = type
@@ -138,6 +146,10 @@ class Hit:
         self.missing = missing
         self.reasons = reasons
         self.passages = passages
+        self.real_title = real_title
+        self.real_title_highlights = real_title_highlights
+        self.real_snippet = real_snippet
+        self.real_highlights = real_highlights
 
     def __repr__(self) -> str:
         return f"Hit({self.type} {self.id!r}, passage={self.passage}, score={self.score})"
@@ -406,6 +418,7 @@ class SearchEngine:
                         best.passage,
                         best.line,
                     )
+                    made.real_snippet, made.real_highlights = best.real_snippet, best.real_highlights
                     others.insert(0, title)
                 made.passages = others if passages else None
             hits.append(made)
@@ -483,6 +496,8 @@ class SearchEngine:
         body, label = stored.get("text", ""), stored.get("label", "")
         shown, marks = snippet(body, highlighter.spans(body))
         title, title_marks = snippet(label, highlighter.spans(label), width=None)
+        label_marks = tuple(highlighter.spans(label))
+        real_snippet, real_marks = snippet(body, highlighter.spans(body), escape=False)
         return Hit(
             id=stored["id"],
             type=stored["type"],
@@ -493,6 +508,10 @@ class SearchEngine:
             passage=stored.get("passage"),
             line=stored.get("line"),
             title_highlights=title_marks,
+            real_title=label,
+            real_title_highlights=label_marks,
+            real_snippet=real_snippet,
+            real_highlights=real_marks,
             reasons=_reasons(stored, highlighter, plan, _marked(shown, marks) | _marked(title, title_marks)),
         )
 

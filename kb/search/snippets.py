@@ -66,7 +66,7 @@ def _busiest_window(spans: list[tuple[int, int]], width: int) -> int:
 
 
 def snippet(
-    text: str, spans: list[tuple[int, int]], width: int | None = SNIPPET_CHARS
+    text: str, spans: list[tuple[int, int]], width: int | None = SNIPPET_CHARS, *, escape: bool = True
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
     """About `width` characters of `text` (all of it when width is None) around the most
     highlighted stretch, whitespace collapsed and control characters made visible, with the
@@ -90,7 +90,7 @@ def snippet(
             piece = piece[1:]
         if a in starts:
             opened = len(out)
-        out += visible(piece)
+        out += visible(piece) if escape else piece
         if b in ends:
             marks.append((opened, len(out)))
     result = out.rstrip()

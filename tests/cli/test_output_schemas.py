@@ -361,15 +361,12 @@ def test_json_carries_the_real_text_in_list_show_and_compare(hostile: str, capsy
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="search engineer's file (kb/search/engine.py): a Hit carries only its title made printable (escaped, "
-    "whitespace collapsed); search --json needs the stored title and its spans (see the issue-15 report)",
-)
 def test_search_json_carries_the_same_real_titles(hostile: str, capsys: pytest.CaptureFixture[str]) -> None:
     hits = json.loads(run(capsys, "search", "chip", "--kb", hostile, "--json")[1])["hits"]
-    found = {hit["id"]: hit["title"] for hit in hits}
-    assert (found["one"], found["c1"]) == (CHIP_NAME, STATEMENT)
+    found = {hit["id"]: hit for hit in hits}
+    assert (found["one"]["title"], found["c1"]["title"]) == (CHIP_NAME, STATEMENT)
+    for hit in hits:  # each title offset marks the query's word in the real title
+        assert all(hit["title"][start:end].lower() == "chip" for start, end in hit["title_highlights"]), hit
 
 
 def test_search_json_gives_the_offsets_of_every_match(cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
