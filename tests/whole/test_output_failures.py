@@ -117,3 +117,30 @@ def test_json_mode_with_nowhere_to_write_is_one_line_on_stderr(name: str, cache:
         result = run(argv, cache, stdout=full)
     assert result.returncode == code_when_full
     assert one_line(result.stderr).startswith("chipkb: ")
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        (["export", "--out", "/"], 1, "chipkb: refusing to export into the root folder /"),
+        (
+            ["export", "--out", ""],
+            2,
+            "chipkb: error: argument --out: an empty folder name (see 'chipkb export --help')",
+        ),
+        (["list"], 2, "chipkb: error: CHIPKB_MAX_FILE_BYTES='1e9' is not a whole number above 0"),
+    ],
+)
+def test_refused_before_anything_is_written(argv: list[str], code: int, message: str, cache: Path) -> None:
+    """Export into the root folder or a folder with no name, and a limit that is not a whole number,
+    are one line each (issue 16)."""
+    env_limit = argv == ["list"]
+    command = ["env", "CHIPKB_MAX_FILE_BYTES=1e9"] if env_limit else []
+    result = subprocess.run(
+        [*command, sys.executable, "-m", "kb", *argv],
+        env={**os.environ, "CHIPKB_CACHE_DIR": str(cache)},
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == code
+    assert one_line(result.stderr).startswith(message)
