@@ -48,6 +48,10 @@ def _parser_started(pid: int) -> bool:
     return False
 
 
+def _default_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _interrupted_search(kb: Path, cache: Path, after: float) -> subprocess.CompletedProcess[str]:
     """`chipkb search` building a fresh index, sent SIGINT `after` seconds after its parser process appeared."""
     process = subprocess.Popen(
@@ -56,6 +60,9 @@ def _interrupted_search(kb: Path, cache: Path, after: float) -> subprocess.Compl
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as a shell gives a command
+        # and Ctrl-C at its default, as an interactive shell gives it: the test process's own state
+        # (another test, or whatever ran pytest, may have left SIGINT ignored) must not leak in
+        preexec_fn=_default_interrupt,
         env={**os.environ, "CHIPKB_CACHE_DIR": str(cache)},
     )
     deadline = time.monotonic() + 60

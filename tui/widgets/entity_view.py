@@ -49,16 +49,25 @@ class EntityView(Vertical):
     # The figures table and the links list are made when first needed, so the first paint of the
     # app does not wait for them (a DataTable and an OptionList cost a few tens of milliseconds).
 
+    # The widget made is returned as made, not looked up again: while the app closes, a widget
+    # mounted now is not in the DOM yet, and a query for it would fail.
+
     def spec_table(self) -> SpecTable:
-        if not self.query(SpecTable):
-            links = self.query(LinkList)
-            self.mount(SpecTable(id="specs"), before=links.first() if links else None)
-        return self.query_one(SpecTable)
+        found = self.query(SpecTable)
+        if found:
+            return found.first()
+        table = SpecTable(id="specs")
+        links = self.query(LinkList)
+        self.mount(table, before=links.first() if links else None)
+        return table
 
     def link_list(self) -> LinkList:
-        if not self.query(LinkList):
-            self.mount(LinkList(id="links"))
-        return self.query_one(LinkList)
+        found = self.query(LinkList)
+        if found:
+            return found.first()
+        links = LinkList(id="links")
+        self.mount(links)
+        return links
 
     # --- showing --------------------------------------------------------------------------------
 
