@@ -1,4 +1,4 @@
-"""The corpus of bad KBs through `chipkb search`, `chipkb export` and the app (headless).
+"""The corpus of bad KBs through `chipkb list`, `show`, `search`, `export` and the app (headless).
 
 `test_hostile_validate.py` checks the exact problems of each case (tests/support/hostile_corpus.py);
 here every other way in must cope with the same KB: no traceback, no raw control character reaching
@@ -40,6 +40,19 @@ def test_search_finds_the_valid_part(case: str, tmp_path: Path) -> None:
     assert_clean_output(result)
     assert result.returncode == 0, result.stderr
     assert "good-vendor" in [hit["id"] for hit in json.loads(result.stdout)["hits"]]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_list_and_show_give_the_valid_part(case: str, tmp_path: Path) -> None:
+    materialise(case, tmp_path)
+    listed = chipkb("list", "--kb", case, "--json", cwd=tmp_path)
+    assert_clean_output(listed)
+    assert listed.returncode == 0, listed.stderr
+    assert "good-vendor" in [entity["id"] for entity in json.loads(listed.stdout)["entities"]]
+    shown = chipkb("show", "good-vendor", "--kb", case, cwd=tmp_path)
+    assert_clean_output(shown)
+    assert shown.returncode == 0, shown.stderr
+    assert "Good Vendor" in shown.stdout
 
 
 @pytest.mark.parametrize("case", CASES)
