@@ -8,6 +8,7 @@ Everything after that (matching rows to chips, the diff, writing) is the same fo
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -76,7 +77,7 @@ class Column:
     memory: bool = False
 
 
-class Dataset:
+class Dataset(ABC):
     """One public dataset: its name on the command line, its source and how its rows read."""
 
     name = ""
@@ -94,8 +95,9 @@ class Dataset:
         """`Epoch says`, `Reuther et al. say`: the dataset's name with a verb in the 3rd person."""
         return f"{self.short} {verb if self.plural else {'do': 'does'}.get(verb, verb + 's')}"
 
-    def rows(self, table: Table) -> tuple[list[Row], list[Problem]]:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def rows(self, table: Table) -> tuple[list[Row], list[Problem]]:
+        """The dataset's rows read from `table`, and a problem for each cell that cannot be read."""
 
 
 def check_columns(table: Table, dataset: Dataset) -> list[Problem]:
