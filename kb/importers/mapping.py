@@ -211,15 +211,17 @@ class _Reader:
                 found.append(text)
         return found
 
+    def short_form(self, node: yaml.ScalarNode, what: str, target: str) -> tuple[bool, str]:
+        """An entry written as one word: (skip?, the id); an empty id when it is not usable."""
+        value = self.text(node, f"a {what}'s entry")
+        if value is None or value == "skip":
+            return value == "skip", ""
+        return False, self.slug(node, f"a {what}'s entry (a {target} id or skip)") or ""
+
     def row_rule(self, node: yaml.Node, where: Location) -> RowRule | None:
         if isinstance(node, yaml.ScalarNode):
-            value = self.text(node, "a row's entry")
-            if value is None:
-                return None
-            if value == "skip":
-                return RowRule(where, skip=True)
-            chip = self.slug(node, "a row's entry (a chip id or skip)")
-            return RowRule(where, id=chip) if chip else None
+            skip, chip = self.short_form(node, "row", "chip")
+            return RowRule(where, skip=skip, id=chip) if skip or chip else None
         rule = RowRule(where)
         for key, key_node, value in self.items(node, "a row's entry"):
             if key not in _ROW_FIELDS:
@@ -245,13 +247,8 @@ class _Reader:
 
     def vendor_rule(self, node: yaml.Node, where: Location) -> VendorRule | None:
         if isinstance(node, yaml.ScalarNode):
-            value = self.text(node, "a maker's entry")
-            if value is None:
-                return None
-            if value == "skip":
-                return VendorRule(where, skip=True)
-            vendor = self.slug(node, "a maker's entry (a vendor id or skip)")
-            return VendorRule(where, id=vendor) if vendor else None
+            skip, vendor = self.short_form(node, "maker", "vendor")
+            return VendorRule(where, skip=skip, id=vendor) if skip or vendor else None
         rule = VendorRule(where)
         for key, key_node, value in self.items(node, "a maker's entry"):
             if key not in _VENDOR_FIELDS:
