@@ -9,11 +9,18 @@ user other than root, is at the end of this file.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import io
 import json
+import multiprocessing
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -255,80 +262,199 @@ async def test_the_app_with_its_cache_inside_the_kb_does_not_reload_forever(
     assert sorted(p.name for p in root.iterdir()) == ["good.yaml"]
 
 
-# -- an unreadable folder (needs a user other than root) -------------------------------------------
-
-
-def _commands_as_nobody(root: str, cache: str) -> tuple[tuple[int, str], int, list[str]]:
-    """validate (exit code, output), list (exit code) and search (ids), run as an unprivileged user."""
-    if os.geteuid() == 0:  # root reads any folder
-        os.setgid(65534)
-        os.setuid(65534)
-    return _run_commands(root, cache)
-
-
-def _run_commands(root: str, cache: str) -> tuple[tuple[int, str], int, list[str]]:
-    import contextlib
-    import io
-
-    from kb.cli.main import main
-    from kb.search.engine import SearchEngine
-
-    os.environ["CHIPKB_CACHE_DIR"] = cache
-    os.chdir("/")
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        validated = main(["validate", "--kb", root])
-    with contextlib.redirect_stdout(io.StringIO()):
-        listed = main(["list", "--kb", root])
-    engine = SearchEngine.open(root)
-    try:
-        found = [hit.id for hit in engine.search("good").hits]
-    finally:
-        engine.close()
-    return (validated, out.getvalue()), listed, found
-
-
-def test_an_unreadable_folder_is_a_problem_with_its_path() -> None:
-    import multiprocessing
-    import shutil
-    import tempfile
-
-    root = Path(tempfile.mkdtemp(dir="/tmp"))
-    cache = Path(tempfile.mkdtemp(dir="/tmp"))
-    try:
-        root.chmod(0o755)
-        (root / "good.yaml").write_bytes(GOOD.read_bytes() + SCHEMA_LINE.encode())
-        (root / "good.yaml").chmod(0o644)
-        (root / "locked").mkdir(mode=0o700)
-        (root / "locked" / "hidden.yaml").write_text("vendors: []\n", encoding="utf-8")
-        if os.geteuid() == 0:
-            os.chown(cache, 65534, 65534)
-        # Everything the commands import lazily is imported here first: the unprivileged user
-        # cannot read this Python's library folder.
-        warm = Path(tempfile.mkdtemp(dir="/tmp"))
-        try:
-            (warm / "kb").mkdir()
-            (warm / "kb" / "good.yaml").write_bytes(GOOD.read_bytes())
-            "".encode("latin1")
-            cwd = os.getcwd()
-            environment = os.environ.get("CHIPKB_CACHE_DIR")
-            _run_commands(str(warm / "kb"), str(warm / "cache"))
-            os.chdir(cwd)
-            os.environ["CHIPKB_CACHE_DIR"] = environment or ""
-        finally:
-            shutil.rmtree(warm)
-        with multiprocessing.get_context("fork").Pool(1) as pool:
-            validated, listed, found = pool.apply(_commands_as_nobody, (str(root), str(cache)))
-        shown = os.path.relpath(root, "/")  # problem paths are relative to the working folder, here /
-        assert validated == (1, f"{shown}/locked:1:1: cannot read folder: Permission denied\n")
-        assert listed == 0
-        assert found == ["good-vendor"]
-    finally:
-        shutil.rmtree(root)
-        shutil.rmtree(cache)
-
-
 def test_the_loader_names_problems_of_what_it_cannot_read_and_keeps_the_rest(tmp_path: Path) -> None:
     for case in sorted(CASES):
         root = make_case(case, tmp_path / case)
         assert set(load_kb(root).entities) == {"good-vendor"}
+
+
+# -- an unreadable folder (needs a user other than root) -------------------------------------------
+#
+# Root reads any folder, so when the tests run as root the commands and the app run in a forked
+# process that has become the unprivileged user 65534 first (any other user runs them as itself: a
+# folder of mode 000 is closed to its owner too). The user 65534 cannot read this Python's library
+# folder, so everything the commands and the app import lazily is imported before the fork, by the
+# same run on a KB that can be read whole.
+
+NOBODY = 65534
+
+#: a command's exit code, standard output and standard error
+Run = tuple[int, str, str]
+
+
+@dataclass
+class AppOutcome:
+    entities: list[str]
+    problems: list[str]
+    panel_shown: bool
+    labels: list[str]  # the problems as the Problems panel lists them
+    lines: str  # what choosing the first one shows
+    index_open: bool
+
+
+@dataclass
+class Outcomes:
+    validate: Run
+    listed: Run
+    shown: Run
+    search: Run
+    export: Run
+    vault: list[str]
+    app: AppOutcome
+
+
+def _chipkb_here(*argv: str) -> Run:
+    """`chipkb ARGV` run in this process."""
+    from kb.cli.main import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+async def _open_the_app(kb: Path) -> AppOutcome:
+    """The app on `kb` until its KB shows and its search index is open, then the first problem chosen."""
+    from tests.support.pilot import started
+    from tui.widgets.problems import ProblemView
+
+    async with started(kb, size=SIZE, search=True) as (app, pilot):
+        assert app.session.kb is not None
+        panel = app.main.problems_panel()
+        panel_shown = panel.display
+        if panel.option_count:
+            panel.focus()
+            panel.highlighted = 0
+            await pilot.pause()
+        return AppOutcome(
+            entities=sorted(app.session.kb.entities),
+            problems=[str(problem) for problem in panel.problems],
+            panel_shown=panel_shown,
+            labels=[str(panel.get_option_at_index(i).prompt) for i in range(panel.option_count)],
+            lines="".join(view.content.plain for view in app.screen.query(ProblemView)),
+            index_open=app.session.engine is not None,
+        )
+
+
+def _every_command(kb: str, vault: str) -> Outcomes:
+    """Each command the case reaches, and the app, on `kb`; the vault is written in `vault`."""
+    return Outcomes(
+        validate=_chipkb_here("validate", "--kb", kb),
+        listed=_chipkb_here("list", "--kb", kb, "--json"),
+        shown=_chipkb_here("show", "good-vendor", "--kb", kb),
+        search=_chipkb_here("search", "good vendor", "--kb", kb, "--json"),
+        export=_chipkb_here("export", "--kb", kb, "--out", vault),
+        vault=sorted(path.relative_to(vault).as_posix() for path in Path(vault).rglob("*.md")),
+        app=asyncio.run(_open_the_app(Path(kb))),
+    )
+
+
+def _every_command_as_nobody(kb: str, work: str) -> Outcomes:
+    """`_every_command` from the root folder, as the user 65534 when this is root; the cache, the
+    settings and the vault in `work`, which that user owns."""
+    if os.geteuid() == 0:  # root reads any folder
+        os.setgroups([])
+        os.setgid(NOBODY)
+        os.setuid(NOBODY)
+    os.environ["CHIPKB_CACHE_DIR"] = f"{work}/cache"
+    os.environ["CHIPKB_CONFIG_DIR"] = f"{work}/config"
+    os.chdir("/")
+    return _every_command(kb, f"{work}/vault")
+
+
+def _make_kb(root: Path, extra: str, content: str) -> None:
+    """A KB folder holding the good file, which any user may read, and the folder `extra` holding `content`."""
+    root.mkdir()
+    root.chmod(0o755)
+    (root / "good.yaml").write_bytes(GOOD.read_bytes() + SCHEMA_LINE.encode())
+    (root / extra).mkdir()
+    (root / extra / "x.yaml").write_text(content, encoding="utf-8")
+    for path in (root / "good.yaml", root / extra / "x.yaml"):
+        path.chmod(0o644)
+
+
+def _work_folder(path: Path) -> str:
+    """A folder the user 65534 may write in."""
+    path.mkdir()
+    if os.geteuid() == 0:
+        os.chown(path, NOBODY, NOBODY)
+    return str(path)
+
+
+@dataclass
+class Unreadable:
+    outcomes: Outcomes  # on a KB whose sub-folder `locked` cannot be read
+    kb: str  # the KB folder as problems name it: from the root folder, the working folder
+    work: str
+
+
+@pytest.fixture(scope="module")
+def unreadable() -> Iterator[Unreadable]:
+    """Every command and the app, once, on a KB with a sub-folder the user cannot list. Before,
+    the same run on a KB the user may read whole (with an error, so that reporting one is warmed
+    up too) imports what the commands import lazily."""
+    top = Path(tempfile.mkdtemp(dir="/tmp"))  # not in pytest's temporary folder: only its owner may enter it
+    locked = top / "kb" / "locked"
+    try:
+        top.chmod(0o755)
+        _make_kb(top / "readable", "broken", "vendors: [\n")
+        _make_kb(top / "kb", "locked", "vendors: []\n")
+        locked.chmod(0)  # neither the user 65534 nor, when the tests do not run as root, its owner may list it
+        "".encode("latin1")  # an encoding looked up lazily
+        warm = _work_folder(top / "warm")
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("CHIPKB_CACHE_DIR", f"{warm}/cache")
+            patch.setenv("CHIPKB_CONFIG_DIR", f"{warm}/config")
+            patch.chdir("/")
+            _every_command(str(top / "readable"), f"{warm}/vault")
+        work = _work_folder(top / "work")
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            outcomes = pool.apply_async(_every_command_as_nobody, (str(top / "kb"), work)).get(timeout=120)
+        yield Unreadable(outcomes, os.path.relpath(top / "kb", "/"), work)
+    finally:
+        if locked.exists():
+            locked.chmod(0o700)
+        shutil.rmtree(top)
+
+
+PLACE, WHY = "locked:1:1", "cannot read folder: Permission denied"
+LOCKED = f"{PLACE}: {WHY}"
+
+
+def test_validate_names_the_unreadable_folder(unreadable: Unreadable) -> None:
+    assert unreadable.outcomes.validate == (1, f"{unreadable.kb}/{LOCKED}\n", "")
+
+
+def test_list_and_search_give_what_loaded(unreadable: Unreadable) -> None:
+    code, out, err = unreadable.outcomes.listed
+    assert (code, err) == (0, "")
+    assert [entry["id"] for entry in json.loads(out)["entities"]] == ["good-vendor"]
+    code, out, err = unreadable.outcomes.search
+    assert (code, err) == (0, "")
+    assert [hit["id"] for hit in json.loads(out)["hits"]] == ["good-vendor"]
+
+
+def test_show_shows_the_vendor(unreadable: Unreadable) -> None:
+    vendor = "vendor good-vendor: Good Vendor\n  name: Good Vendor\n  kind: chip-designer\n"
+    assert unreadable.outcomes.shown == (0, vendor, "")
+
+
+def test_export_warns_of_the_problem_and_writes_what_loaded(unreadable: Unreadable) -> None:
+    # the notes written: index.md, the vendor's and .markdownlint.yaml
+    assert unreadable.outcomes.export == (
+        0,
+        f"3 written, 0 unchanged, 0 kept in {unreadable.work}/vault\n",
+        "chipkb: warning: the KB has 1 errors (see 'chipkb validate'); exporting what loaded\n",
+    )
+    assert unreadable.outcomes.vault == ["index.md", "vendors/good-vendor.md"]
+
+
+def test_the_app_lists_the_unreadable_folder_in_its_problems(unreadable: Unreadable) -> None:
+    app = unreadable.outcomes.app
+    assert app.entities == ["good-vendor"]
+    assert app.problems == [f"{unreadable.kb}/{LOCKED}"]
+    assert app.panel_shown
+    assert app.labels == [f"{PLACE}\n{WHY}"]  # its place inside the KB folder, then why
+    # choosing it shows the problem (its path as the loader gives it), and why none of its lines are shown
+    assert app.lines == f"{unreadable.kb}/{PLACE}\n{WHY}\n\n(cannot read the file: Permission denied)"
+    assert app.index_open
