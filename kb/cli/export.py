@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from kb.cli.common import add_kb_argument, find_entity, kb_root
+from kb.text.counts import counted
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     ids = [find_entity(kb, wanted).id for wanted in args.ids]  # a miss is NotFound: one line, exit 1
     if kb.errors:
         print(
-            f"chipkb: warning: the KB has {len(kb.errors)} errors (see 'chipkb validate'); exporting what loaded",
+            f"chipkb: warning: the KB has {counted(len(kb.errors), 'error')} (see 'chipkb validate');"
+            " exporting what loaded",
             file=sys.stderr,
         )
     try:

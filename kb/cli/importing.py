@@ -18,6 +18,7 @@ import argparse
 import sys
 
 from kb.cli.common import UsageError, add_kb_argument, kb_root
+from kb.text.counts import counted
 
 DATASET_NAMES = ("epoch", "reuther")
 
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     if outcome.problems:
         for problem in outcome.problems:
             print(visible(str(problem)))
-        print(visible(f"chipkb: {len(outcome.problems)} problem(s); nothing written"), file=sys.stderr)
+        print(visible(f"chipkb: {counted(len(outcome.problems), 'problem')}; nothing written"), file=sys.stderr)
         return 1
     plan = outcome.plan
     assert plan is not None

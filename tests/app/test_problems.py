@@ -72,7 +72,7 @@ async def test_warnings_alone_do_not_open_the_panel(tmp_path, start_app) -> None
         assert app.session.kb.problems and not app.session.kb.errors
         panel = app.screen.query_one(ProblemsPanel)
         assert not panel.display and panel.problems == app.session.kb.problems
-        assert "0 errors, 1 warnings (p)" in app.screen.query_one("#status").content.plain
+        assert "0 errors, 1 warning (p)" in app.screen.query_one("#status").content.plain
         await pilot.press("p")
         assert panel.display and panel.has_focus
         assert panel.problems == app.session.kb.problems

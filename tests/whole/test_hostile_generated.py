@@ -444,7 +444,7 @@ def test_export_warns_of_the_problem_and_writes_what_loaded(unreadable: Unreadab
     assert unreadable.outcomes.export == (
         0,
         f"3 written, 0 unchanged, 0 kept in {unreadable.work}/vault\n",
-        "chipkb: warning: the KB has 1 errors (see 'chipkb validate'); exporting what loaded\n",
+        "chipkb: warning: the KB has 1 error (see 'chipkb validate'); exporting what loaded\n",
     )
     assert unreadable.outcomes.vault == ["index.md", "vendors/good-vendor.md"]
 
@@ -456,5 +456,5 @@ def test_the_app_lists_the_unreadable_folder_in_its_problems(unreadable: Unreada
     assert app.panel_shown
     assert app.labels == [f"{PLACE}\n{WHY}"]  # its place inside the KB folder, then why
     # choosing it shows the problem (its path as the loader gives it), and why none of its lines are shown
-    assert app.lines == f"{unreadable.kb}/{PLACE}\n{WHY}\n\n(cannot read the file: Permission denied)"
+    assert app.lines == f"{unreadable.kb}/{PLACE}\n{WHY}\n\n(cannot read the folder: Permission denied)"
     assert app.index_open

@@ -14,6 +14,7 @@ from textual.widgets import ContentSwitcher, Input, Static
 
 from kb.store.knowledge import KnowledgeBase
 from kb.store.model import Chip, Claim, Source
+from kb.text.counts import counted
 from tui.kbtext import kb_text, one_line
 from tui.messages import (
     CompareChips,
@@ -251,7 +252,8 @@ class MainScreen(Screen[None]):
             infos = len(kb.problems) - errors - warnings
             if errors or warnings:
                 status.append(
-                    f"  ·  {errors} errors, {warnings} warnings (p)", style="bold red" if errors else "yellow"
+                    f"  ·  {counted(errors, 'error')}, {counted(warnings, 'warning')} (p)",
+                    style="bold red" if errors else "yellow",
                 )
             elif infos:
                 status.append(f"  ·  {infos} acknowledged text defects (p)", style="dim")

@@ -12,6 +12,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from kb.store.model import Problem
+from kb.text.counts import counted
 from kb.text.terminal_safe import visible
 from tui.kbtext import kb_text
 
@@ -60,7 +61,7 @@ class ProblemsPanel(OptionList):
         errors = sum(1 for p in self.problems if p.is_error)
         warnings = sum(1 for p in self.problems if p.is_warning)
         infos = len(self.problems) - errors - warnings
-        self.border_title = f"Problems: {errors} errors, {warnings} warnings" + (
+        self.border_title = f"Problems: {counted(errors, 'error')}, {counted(warnings, 'warning')}" + (
             f", {infos} acknowledged" if infos else ""
         )
 
@@ -101,7 +102,8 @@ def offending_lines(problem: Problem, context: int = CONTEXT_LINES) -> Text:
     try:
         lines = _lines_around(Path(problem.path), first, problem.line + context)
     except OSError as error:
-        text.append(f"(cannot read the file: {error.strerror})", style="italic")
+        what = "folder" if Path(problem.path).is_dir() else "file"
+        text.append(f"(cannot read the {what}: {error.strerror})", style="italic")
         return text
     last = first + len(lines) - 1
     width = len(str(last))

@@ -407,7 +407,7 @@ def test_export_of_a_kb_with_errors_warns_and_exports_what_loaded(tmp_path: Path
     kb_dir = write_kb(tmp_path / "kb", files)
     assert main(["export", "--kb", str(kb_dir), "--out", str(tmp_path / "vault")]) == 0
     captured = capsys.readouterr()
-    assert captured.err == "chipkb: warning: the KB has 1 errors (see 'chipkb validate'); exporting what loaded\n"
+    assert captured.err == "chipkb: warning: the KB has 1 error (see 'chipkb validate'); exporting what loaded\n"
     alpha = (tmp_path / "vault" / "chips" / "alpha.md").read_text()
     assert "- Vendor: nobody\n" in alpha
 
