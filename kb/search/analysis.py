@@ -19,6 +19,10 @@ Japanese is cut where its script changes, its hiragana (particles and okurigana:
 a katakana word's final ー is left out (レイテンシー finds レイテンシ and the other way round); a
 long run of kanji is read as two-character words (安定供給 finds 供給の安定性).
 
+Stemming makes a word's indexed term differ from the word, and a wildcard or fuzzy word is
+compared with indexed terms, not with the text: the words that stemming changes are therefore also
+indexed as written (`stemmed_away`, in a field of their own).
+
 Character offsets always point into the original, un-normalised text, so highlights land on
 what the reader sees.  The tokenizer is pickled into each index: renaming this module or changing
 what it emits needs a new ANALYZER_VERSION, which makes every index rebuild itself.
@@ -224,6 +228,19 @@ def raw_tokens(text: str, *, stem: bool, unigrams: str = "last") -> Iterator[Raw
             last = offsets[-1] if offsets is not None else (end - 1, end)
             yield segment[-1], pos + len(segment) - 1, last[0], last[1], False
         pos += len(segment) - 1
+
+
+def stemmed_away(text: str) -> Iterator[str]:
+    """The Latin words of `text` that stemming changes, as written and lowercased, each once
+    (`accelerators`, not its stem `acceler`; not `bandwidth`, which is its own stem).  With the
+    stems, they are every word of the text as written: what a wildcard or fuzzy word is compared
+    with (kb.search.engine), so that `acceleratox~` reaches `accelerator`, four edits from `acceler`."""
+    seen: set[str] = set()
+    for word, _, _, _, is_word in raw_tokens(text, stem=False, unigrams="none"):
+        if is_word and word not in seen:
+            seen.add(word)
+            if stem_word(word) != word:
+                yield word
 
 
 class ChipTokenizer(Tokenizer):

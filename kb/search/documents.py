@@ -26,9 +26,10 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from whoosh import columns, fields
+from whoosh import columns, fields, formats
+from whoosh.analysis import SpaceSeparatedTokenizer
 
-from kb.search.analysis import ChipTokenizer, name_key
+from kb.search.analysis import ChipTokenizer, name_key, stemmed_away
 from kb.search.synonyms import KINDS, TAGS, VENDORS, words_for
 from kb.text.slugs import slugify
 
@@ -37,6 +38,12 @@ if TYPE_CHECKING:  # kb.store.model is not imported at run time: `chipkb search`
 
 #: The free-text fields a plain query word is looked up in.
 TEXT_FIELDS = ("body", "exact", "about")
+#: The text fields whose words are indexed as their stems ...
+STEMMED_FIELDS = ("body", "about")
+#: ... and the field of their words that stemming changes, as written (`accelerators`, stemmed
+#: `acceler`): a wildcard or fuzzy word of the query is compared with these words too, then
+#: searched as their stems (kb.search.engine), so `acceleratox~` finds "accelerator".
+WRITTEN_FIELD = "written"
 #: The filters a query can use (`vendor:aws`).  They are all indexed in one field, `facets`, as
 #: `vendor:aws`, `year:2024` and so on: whoosh spends as much on each field of a document as on
 #: its words, and nine small filter fields made a full build a fifth slower.
@@ -77,6 +84,9 @@ def make_schema() -> fields.Schema:
         # less than the text: a claim that says 垂直統合 ranks above one only tagged with it.
         about=_unscored(fields.TEXT(analyzer=ChipTokenizer(stem=True), field_boost=0.5, multitoken_query="phrase")),
         facets=fields.KEYWORD(lowercase=True),
+        # Only looked up (WRITTEN_FIELD), never searched: the words `documents` lists, whether a
+        # document holds each, no counts or positions, no lengths.
+        written=fields.FieldType(formats.Existence(), SpaceSeparatedTokenizer()),
     )
 
 
@@ -155,8 +165,16 @@ def file_key(rel: str) -> str:
     return os.fsencode(rel).decode("utf-8", "backslashreplace")
 
 
-def documents(entity: Entity, facts: Mapping[str, Facts], file: str) -> Iterator[Document]:
-    """The documents of one entity read from `file` (its path inside the KB, with `/`)."""
+def documents(
+    entity: Entity, facts: Mapping[str, Facts], file: str, written: set[str] | None = None
+) -> Iterator[Document]:
+    """The documents of one entity read from `file` (its path inside the KB, with `/`).
+
+    WRITTEN_FIELD is only looked up, never searched, so a word in it need be held by one document
+    of each file only (the file's documents are deleted and indexed together): `written` holds
+    the words that documents of `file` already carry, kept by a caller that indexes a whole file,
+    and is updated; by default, a word is carried once per entity (a source's passages)."""
+    carried: set[str] = set() if written is None else written
     makers = {
         "vendor": lambda: [_vendor(entity)],  # type: ignore[arg-type]
         "chip": lambda: [_chip(entity, facts)],  # type: ignore[arg-type]
@@ -173,6 +191,11 @@ def documents(entity: Entity, facts: Mapping[str, Facts], file: str) -> Iterator
             facets += [f"name:{key}" for key in names if key and key != entity.id]
         facets += doc.pop("more_facets", [])
         doc["facets"] = " ".join(facets)
+        fresh = [
+            word for word in stemmed_away(_lines(*(doc.get(n, "") for n in STEMMED_FIELDS))) if word not in carried
+        ]
+        carried.update(fresh)
+        doc[WRITTEN_FIELD] = " ".join(fresh)
         doc.pop("names", None)
         yield {name: value for name, value in doc.items() if name not in _FILTER_ONLY and value not in (None, "", [])}
 

@@ -23,16 +23,17 @@ chip's values met it (an estimate marked as such).
 
 from __future__ import annotations
 
+import copy
+import heapq
 import threading  # whoosh imports it anyway: the engine's lock costs chipkb search nothing
 from collections.abc import Callable, Iterator
-from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
 from whoosh.qparser import FuzzyTermPlugin, MultifieldParser, SingleQuotePlugin
 
 from kb.search.analysis import is_cjk, name_key, normalise, raw_tokens, stem_word
-from kb.search.documents import TEXT_FIELDS, query_schema
+from kb.search.documents import STEMMED_FIELDS, TEXT_FIELDS, WRITTEN_FIELD, query_schema
 from kb.search.index import DAMAGE_ERRORS, SearchIndex
 from kb.search.query import Prepared, QueryError, is_cjk_char, plain_words, prepare, rewrite
 from kb.search.snippets import Highlighter, snippet
@@ -256,31 +257,64 @@ def _bound_expanding(parsed: wq.Query) -> list[str]:
 class _Expanded:
     """The indexed terms each wildcard, prefix and fuzzy leaf stands for, found once per search
     (whoosh would otherwise walk the vocabulary again for the search, the highlights and the
-    unmatched terms).  A word of the text stands for its first EXPANSION_LIMIT terms at most
+    unmatched terms).  A word of the text stands for its first EXPANSION_LIMIT words at most
     (`limits` says which were cut); a filter's values are not cut, since the documents they hold,
-    together, are at most the index's documents once per filter."""
+    together, are at most the index's documents once per filter.
 
-    def __init__(self, reader: object) -> None:
+    In a stemmed field a word is compared with the words of the text as written, not only with
+    their stems (whoosh's own expansion): `acceleratox~` is one edit from "accelerator" but four
+    from its stem `acceler`, and `accelerat*` starts "accelerators" but not `acceler`.  The words it
+    reaches in kb.search.documents.WRITTEN_FIELD are searched as their stems, as if typed."""
+
+    def __init__(self, reader: Any) -> None:
         self.reader = reader
         self.found: dict[int, list[tuple[str, str]]] = {}
         self.limits: dict[str, None] = {}
 
     def terms(self, leaf: wq.Query) -> list[tuple[str, str]]:
         if id(leaf) not in self.found:
-            terms = leaf.existing_terms(self.reader, phrases=True, expand=True)  # type: ignore[arg-type]
             if isinstance(leaf, wq.MultiTerm) and leaf.field() in TEXT_FIELDS:
-                terms = list(islice(terms, EXPANSION_LIMIT + 1))
-                if len(terms) > EXPANSION_LIMIT:
-                    terms = terms[:EXPANSION_LIMIT]
-                    shown = _shown([leaf])
-                    self.limits[
-                        f"{shown} stands for more than {EXPANSION_LIMIT} words: searched for the first"
-                        f" {EXPANSION_LIMIT} in alphabetical order (make it longer to narrow it)"
-                    ] = None
-            self.found[id(leaf)] = [
-                (fieldname, text.decode("utf-8") if isinstance(text, bytes) else str(text)) for fieldname, text in terms
-            ]
+                self.found[id(leaf)] = self._words(leaf)
+            else:
+                self.found[id(leaf)] = [
+                    (fieldname, text.decode("utf-8") if isinstance(text, bytes) else str(text))
+                    for fieldname, text in leaf.existing_terms(self.reader, phrases=True, expand=True)
+                ]
         return self.found[id(leaf)]
+
+    def _reached(self, leaf: wq.MultiTerm) -> Iterator[str]:
+        """The words of its field a wildcard, prefix or fuzzy leaf reaches, in alphabetical order,
+        read from the lexicon as they are needed (a fuzzy leaf's, which whoosh gives in no order,
+        all at once)."""
+        texts = (
+            text.decode("utf-8") if isinstance(text, bytes) else str(text)
+            for _, text in leaf.expanded_terms(self.reader)
+        )
+        return iter(sorted(set(texts))) if isinstance(leaf, wq.FuzzyTerm) else texts
+
+    def _words(self, leaf: wq.MultiTerm) -> list[tuple[str, str]]:
+        """The terms of a wildcard, prefix or fuzzy word of the text: the indexed terms of its field
+        it reaches and, in a stemmed field, the stems of the words as written it reaches; the first
+        EXPANSION_LIMIT of those terms, in the alphabetical order of the words."""
+        field = leaf.field()
+        # (word, the term it is searched as, whether the field holds that term)
+        reached: list[Iterator[tuple[str, str, bool]]] = [((text, text, True) for text in self._reached(leaf))]
+        if field in STEMMED_FIELDS:
+            in_written = copy.copy(leaf)
+            in_written.fieldname = WRITTEN_FIELD  # type: ignore[attr-defined]
+            reached.append((text, stem_word(text), False) for text in self._reached(in_written))
+        terms: dict[str, None] = {}
+        for _, term, held in heapq.merge(*reached):
+            if term in terms or not (held or (field, term) in self.reader):
+                continue
+            if len(terms) == EXPANSION_LIMIT:
+                self.limits[
+                    f"{_shown([leaf])} stands for more than {EXPANSION_LIMIT} words: searched for the first"
+                    f" {EXPANSION_LIMIT} in alphabetical order (make it longer to narrow it)"
+                ] = None
+                break
+            terms[term] = None
+        return [(field, term) for term in terms]
 
     def query(self, query: wq.Query) -> wq.Query:
         """`query` with each multi-term leaf replaced by the terms it stands for."""

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
     from kb.store.scan import FileRead
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 MANIFEST = "manifest.json"
 DETAILS = "details.json"
 #: Memory whoosh's writer may fill before it sorts postings out to disk.
@@ -639,8 +639,9 @@ class SearchIndex:
             for rel in sorted(changes.removed | parsed.keys()):
                 writer.delete_by_term("file", file_key(rel))
             for rel, result in parsed.items():
+                written: set[str] = set()  # the words as written the file's documents carry (documents())
                 for entity in result.entities:
-                    for doc in documents(entity, new_facts, rel):
+                    for doc in documents(entity, new_facts, rel, written):
                         writer.add_document(**doc)
             writer.commit()
         except BaseException:
@@ -712,8 +713,9 @@ class SearchIndex:
                 for entity_id, entity_facts in detail["facts"].items():
                     facts.setdefault(entity_id, entity_facts)
                 used[rel] = {ref: facts.get(ref) for ref in detail["refs"]}
+                written: set[str] = set()  # the words as written the file's documents carry (documents())
                 for entity in result.entities:
-                    for doc in documents(entity, facts, rel):
+                    for doc in documents(entity, facts, rel, written):
                         writer.add_document(**doc)
         writer.commit()
         final = merged_facts(details)
@@ -724,8 +726,9 @@ class SearchIndex:
                 writer.delete_by_term("file", file_key(rel))
                 again = _parse(self.kb_root, rel)
                 reads.update(again.reads)  # what is indexed now
+                written = set()
                 for entity in again.entities:
-                    for doc in documents(entity, final, rel):
+                    for doc in documents(entity, final, rel, written):
                         writer.add_document(**doc)
             writer.commit()
         return details
