@@ -18,6 +18,7 @@ from kb.store.knowledge import KnowledgeBase, load_kb
 from kb.store.model import Claim, Source
 from kb.store.scan import Snapshot, scan_kb
 from tui import kb_cache
+from tui.first_load import FirstLoad
 from tui.messages import ChooseExportFolder, CompareChips, ExportNotes, OpenEntity, ReadSource, ShowChart, ShowTimeline
 from tui.palette import EntityCommands
 from tui.screens.main import MainScreen
@@ -42,9 +43,17 @@ class ChipKBApp(App[int]):
         Binding("question_mark", "help", "Help", id="help", tooltip="Keys and search syntax"),
     ]
 
-    def __init__(self, kb_root: Path, *, poll_seconds: float = POLL_SECONDS, exit_when_ready: bool = False) -> None:
+    def __init__(
+        self,
+        kb_root: Path,
+        *,
+        poll_seconds: float = POLL_SECONDS,
+        exit_when_ready: bool = False,
+        first_load: FirstLoad | None = None,
+    ) -> None:
         super().__init__()
         self.kb_root = kb_root
+        self._first_load = first_load
         self.session = Session(self)
         self.last_export: Any = None
         self.settings = Settings.load()
@@ -76,20 +85,25 @@ class ChipKBApp(App[int]):
 
     def _start_loading(self) -> None:
         """A KB seen before and unchanged comes from the cache at once, so the first paint shows
-        it; otherwise it loads in a worker while the screen says so."""
-        snapshot = scan_kb(self.kb_root).snapshot()
-        knowledge = kb_cache.cached(self.kb_root, snapshot)
-        if knowledge is None:
-            self._load()
+        it; otherwise it loads in a worker while the screen says so (begun, when `chipkb` opened
+        the app, before Textual was imported: tui.first_load)."""
+        first = self._first_load or FirstLoad(self.kb_root, fork=False)
+        self._first_load = None
+        if first.cached is None:
+            self._load(first=first)
         else:
-            self._loaded(knowledge, snapshot, reloaded=False)
+            self._loaded(first.cached, first.snapshot, reloaded=False)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def _load(self, reloaded: bool = False) -> None:
-        snapshot = scan_kb(self.kb_root).snapshot()
-        knowledge = load_kb(self.kb_root)
+    def _load(self, reloaded: bool = False, first: FirstLoad | None = None) -> None:
+        if first is None:
+            snapshot = scan_kb(self.kb_root).snapshot()
+            knowledge = load_kb(self.kb_root)
+        else:
+            snapshot, knowledge = first.snapshot, first.knowledge()
         self.call_from_thread(self._loaded, knowledge, snapshot, reloaded)
-        kb_cache.store(self.kb_root, snapshot, knowledge)  # after the KB shows: the copy is for the next start
+        if first is None or not first.kept_elsewhere:  # after the KB shows: the copy is for the next start
+            kb_cache.store(self.kb_root, snapshot, knowledge)
 
     def _loaded(self, kb: KnowledgeBase, snapshot: Snapshot, reloaded: bool) -> None:
         self._snapshot = snapshot
@@ -271,8 +285,9 @@ def _start_resource_tracker() -> None:
             sys.stderr = captured
 
 
-def run_app(kb_root: Path) -> int:
+def run_app(kb_root: Path, first_load: FirstLoad | None = None) -> int:
     """Run the app on `kb_root` until the user quits; CHIPKB_EXIT_WHEN_READY=1 quits once the KB shows."""
-    app = ChipKBApp(kb_root, exit_when_ready=os.environ.get("CHIPKB_EXIT_WHEN_READY") == "1")
+    ready = os.environ.get("CHIPKB_EXIT_WHEN_READY") == "1"
+    app = ChipKBApp(kb_root, exit_when_ready=ready, first_load=first_load)
     app.run()
     return app.return_code or 0

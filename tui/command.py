@@ -25,13 +25,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tui.first_load import FirstLoad
+
     root = kb_root(args)
+    first_load = FirstLoad(root, fork=True)  # begun before Textual is imported, which takes a while
     try:
         from tui.app import run_app
     except ImportError as error:  # a broken textual install: one line, not a traceback
         print(f"chipkb: the app cannot start: {error}", file=sys.stderr)
         return 1
-    return run_app(root)
+    return run_app(root, first_load)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

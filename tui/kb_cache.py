@@ -24,6 +24,7 @@ from typing import Any
 import kb
 from kb.locations import UnsafeFolder, cache_folder, index_dir, is_inside, private_folder
 from kb.store.as_json import entity_from_json, entity_to_json, problem_from_json, problem_to_json
+from kb.store.bulk import cycle_collection_paused
 from kb.store.knowledge import KnowledgeBase
 from kb.store.scan import Snapshot
 from kb.store.yamlread import Limits
@@ -72,12 +73,12 @@ def cached(kb_root: Path, snapshot: Snapshot) -> KnowledgeBase | None:
         target = _private_cache_file(kb_root)
         if target is None:
             return None
-        with target.open("rb") as handle:
+        with target.open("rb") as handle, cycle_collection_paused():
             saved = json.loads(handle.read())
-        if not isinstance(saved, dict) or saved.get("stamp") != stamp(kb_root, snapshot):
-            return None
-        entities = [entity_from_json(value) for value in saved["entities"]]
-        problems = [problem_from_json(value) for value in saved["problems"]]
+            if not isinstance(saved, dict) or saved.get("stamp") != stamp(kb_root, snapshot):
+                return None
+            entities = [entity_from_json(value) for value in saved["entities"]]
+            problems = [problem_from_json(value) for value in saved["problems"]]
     except (OSError, ValueError, KeyError, TypeError, RecursionError):  # missing, unreadable, damaged
         return None
     return KnowledgeBase(root=kb_root, entities={e.id: e for e in entities}, problems=problems)
@@ -90,14 +91,14 @@ def store(kb_root: Path, snapshot: Snapshot, knowledge: KnowledgeBase) -> None:
         target = _private_cache_file(kb_root)
         if target is None:
             return
-        saved = {
-            "stamp": stamp(kb_root, snapshot),
-            "entities": [entity_to_json(entity) for entity in knowledge.entities.values()],
-            "problems": [problem_to_json(problem) for problem in knowledge.problems],
-        }
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".kb-", suffix=".json")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(saved, out, separators=(",", ":"))
+        with os.fdopen(handle, "w", encoding="utf-8") as out, cycle_collection_paused():
+            saved = {
+                "stamp": stamp(kb_root, snapshot),
+                "entities": [entity_to_json(entity) for entity in knowledge.entities.values()],
+                "problems": [problem_to_json(problem) for problem in knowledge.problems],
+            }
+            out.write(json.dumps(saved, separators=(",", ":")))
         os.replace(temporary, target)
     except (OSError, ValueError, TypeError):
         if temporary:

@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from kb.store.figures import FIGURES
-from kb.store.load import read_kb_files
+from kb.store.load import LoadedFiles, read_kb_files
 from kb.store.model import Chip, Claim, Entity, Link, Problem, Source, Spec, Vendor
 from kb.store.validate import check_entities, unique_entities
 from kb.store.yamlread import Limits
@@ -139,7 +139,11 @@ class KnowledgeBase:
 
 def load_kb(root: Path, limits: Limits | None = None) -> KnowledgeBase:
     """Load and check the KB in `root`; problems are returned, never raised."""
-    loaded = read_kb_files(root, limits)
+    return checked_kb(root, read_kb_files(root, limits))
+
+
+def checked_kb(root: Path, loaded: LoadedFiles) -> KnowledgeBase:
+    """The KB of the files read into `loaded`, checked as a whole (ids, references, excerpts)."""
     problems = list(loaded.problems)
     by_id = unique_entities(loaded.entities, problems)
     check_entities(by_id, problems)

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from kb.store import schema
+from kb.store.bulk import cycle_collection_paused
 from kb.store.model import ENTITY_CLASSES, Entity, Link, Location, Problem, Source, Spec
 from kb.store.scan import FileRead, Refused, read_regular, scan_kb
 from kb.store.yamlread import Limits, decode_text, describe_os_error, node_location, read_yaml, scalar_value
@@ -447,22 +448,15 @@ def read_file(file: Path, kb_root: Path, limits: Limits, into: LoadedFiles) -> N
 
 
 def read_kb_files(kb_root: Path, limits: Limits | None = None) -> LoadedFiles:
-    """Read every KB file under `kb_root`; never raises for anything inside the folder.
-
-    Python's cycle collector is paused meanwhile: reading makes millions of objects (nodes,
-    marks, entities) and no cycles among them, and the collector would walk them all again and
-    again (100,000 claims in one file: 25 s of reading becomes 10 s)."""
-    import gc
-
-    limits = limits or Limits.from_environment()
+    """Read every KB file under `kb_root`; never raises for anything inside the folder."""
     loaded = LoadedFiles()
     loaded.files = kb_files(kb_root, loaded.problems)
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        for file in loaded.files:
-            read_file(file, kb_root, limits, loaded)
-    finally:
-        if collecting:
-            gc.enable()
+    read_files(loaded.files, kb_root, limits or Limits.from_environment(), loaded)
     return loaded
+
+
+def read_files(files: list[Path], kb_root: Path, limits: Limits, into: LoadedFiles) -> None:
+    """Read `files`, in order, into `into` (see kb.store.bulk for why the collector is paused)."""
+    with cycle_collection_paused():
+        for file in files:
+            read_file(file, kb_root, limits, into)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Location:
-    """A place in a KB file; line and column count from 1."""
+class Location(NamedTuple):
+    """A place in a KB file; line and column count from 1.
+
+    A named tuple, not a frozen dataclass: a KB of 10,000 claims has about 90,000 of them (one for
+    each field written), and a tuple is made, pickled and unpickled in half the time."""
 
     path: str
     line: int

@@ -51,3 +51,41 @@ async def test_the_second_start_uses_the_copy(start_app) -> None:
     async with start_app(APP_KB) as (second, _):
         assert not [w for w in second.workers if w.group == "load"]  # no loading worker was needed
         assert second.session.kb.entities.keys() == first.session.kb.entities.keys()
+
+
+def test_the_first_start_of_chipkb_leaves_a_copy_of_the_whole_kb(tmp_path) -> None:
+    """`chipkb tui` on a KB big enough to be read in two processes (kb.store.split_read): the
+    child goes on to write the app's copy after the app has its part; the copy is the whole KB,
+    problems included, and the next start takes it."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from kb.store.split_read import SPLIT_BYTES
+    from tests.support.kb_files import synthetic_kb
+
+    root = synthetic_kb(tmp_path / "kb", claims=2500)
+    write_kb(root, {"broken.yaml": "claims:\n  - {id: broken\n"})
+    assert sum(p.stat().st_size for p in root.rglob("*.yaml")) >= SPLIT_BYTES
+    chipkb = Path(sys.executable).parent / "chipkb"
+    done = subprocess.run(
+        [str(chipkb), "tui", "--kb", str(root)],
+        env={**os.environ, "CHIPKB_EXIT_WHEN_READY": "1"},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    snapshot = scan_kb(root).snapshot()
+    for _ in range(200):
+        copy = kb_cache.cached(root, snapshot)
+        if copy is not None:
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("no copy of the KB was written")
+    loaded = load_kb(root)
+    assert list(copy.entities.values()) == list(loaded.entities.values())
+    assert copy.problems == loaded.problems and loaded.errors
