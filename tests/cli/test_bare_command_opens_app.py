@@ -14,18 +14,18 @@ def test_no_arguments_opens_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[Path] = []
     import tui.app
 
-    monkeypatch.setattr(tui.app, "run_app", lambda root: opened.append(root) or 0)
+    monkeypatch.setattr(tui.app, "run_app", lambda root, first_load: opened.extend([root, first_load.kb_root]) or 0)
     assert main([]) == 0
-    assert opened == [Path(kb.__file__).resolve().parent / "data"]
+    assert opened == [Path(kb.__file__).resolve().parent / "data"] * 2
 
 
 def test_kb_option_alone_opens_the_app_on_that_kb(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     opened: list[Path] = []
     import tui.app
 
-    monkeypatch.setattr(tui.app, "run_app", lambda root: opened.append(root) or 0)
+    monkeypatch.setattr(tui.app, "run_app", lambda root, first_load: opened.extend([root, first_load.kb_root]) or 0)
     assert main(["--kb", str(tmp_path)]) == 0
-    assert opened == [tmp_path]
+    assert opened == [tmp_path] * 2
 
 
 def test_a_subcommand_imports_only_its_own_module() -> None:
