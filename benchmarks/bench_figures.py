@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from timing import alternate, wall  # benchmarks/timing.py: run as `python benchmarks/...`
+
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
@@ -34,24 +36,6 @@ PYTHON = sys.executable
 def chipkb() -> list[str]:
     script = Path(PYTHON).parent / "chipkb"
     return [str(script)] if script.exists() else [PYTHON, "-m", "kb"]
-
-
-def wall(command: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, cwd=REPO, env=env, capture_output=True, check=False)
-    return time.perf_counter() - start
-
-
-def alternate(commands: dict[str, list[str]], env: dict[str, str], runs: int) -> dict[str, float]:
-    """Median wall time (ms) of each command, run in turn `runs` times after two warm-up rounds."""
-    for _ in range(2):
-        for command in commands.values():
-            wall(command, env)
-    times: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(runs):
-        for name, command in commands.items():
-            times[name].append(wall(command, env))
-    return {name: statistics.median(values) * 1000 for name, values in times.items()}
 
 
 async def chart_view(kb_root: Path, runs: int) -> list[float]:

@@ -1,7 +1,8 @@
 """How fast the search index builds, keeps fresh and answers, on synthetic KBs.
 
     python benchmarks/bench_search.py [--sizes 1000 10000] [--with-100k] [--runs 11] [--repeat 50]
-                                      [--profile] [--startup] [--breakdown] [--filters] [--work DIR]
+                                      [--profile] [--startup] [--breakdown] [--filters] [--builds]
+                                      [--work DIR]
 
 For each size, a synthetic KB of that many claims (`python -m devtools.synth`, 100 claims a file) and
 an empty cache folder, then, each in a fresh Python process:
@@ -26,6 +27,10 @@ summed by where the time is spent (whoosh, chipkb, yaml, the standard library).
 `chipkb search bandwidth` on the same KB, `--runs` of each after two warm-up runs, medians and
 each one's ratio to the plain search (issue 12: within 1.5x at 100,000 claims and 1,000 chips).
 
+`--builds` measures only the full build (1), as shipped against whoosh's own parallel writer
+(`procs=2`, `multisegment=True`, patched in for the measurement), alternating, `--runs` of each,
+each in an empty cache folder: median seconds, peak memory, and the document count of each build.
+
 `--startup` measures only what start-up needs: the build (1, which it needs anyway) and the
 whole-process rows (3).  `--breakdown` adds, for the largest size, where a search's whole-process
 time goes: the same command cut short after each of its steps (the parser, whoosh, chipkb's search
@@ -43,8 +48,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import alternate  # benchmarks/timing.py: run as `python benchmarks/...`
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -70,11 +76,22 @@ import json, resource, sys, time
 from pathlib import Path
 from kb.search.index import SearchIndex
 start = time.perf_counter()
-SearchIndex(Path(sys.argv[1])).open()
+searcher = SearchIndex(Path(sys.argv[1])).open()
 seconds = time.perf_counter() - start
+docs = searcher.doc_count()
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"seconds": seconds, "peak_mb": peak / 1024}))
+print(json.dumps({"seconds": seconds, "peak_mb": peak / 1024, "docs": docs}))
 """
+
+#: BUILD with whoosh's own parallel writer (`procs` sub-writer processes, one segment each, no
+#: merge at the end) instead of chipkb's single writer: measured, not shipped (BENCHMARKS.md).
+BUILD_WHOOSH_PARALLEL = BUILD.replace(
+    "from kb.search.index import SearchIndex",
+    """from whoosh.index import FileIndex
+_writer = FileIndex.writer
+FileIndex.writer = lambda self, procs=1, **kw: _writer(self, procs=2, multisegment=True, **kw)
+from kb.search.index import SearchIndex""",
+)
 
 LATENCY = """
 import json, sys, time
@@ -152,12 +169,6 @@ def child(script: str, *args: str, env: dict[str, str]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def wall(command: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, cwd=REPO, env=env, capture_output=True, check=False)
-    return time.perf_counter() - start
-
-
 def chipkb_command() -> list[str]:
     script = Path(PYTHON).parent / "chipkb"
     return [str(script)] if script.exists() else [PYTHON, "-m", "kb"]
@@ -185,6 +196,32 @@ def filters_table(sizes: list[int], results: list[dict[str, float]]) -> str:
             cells.append(f"{times[query]:.0f}" + ("" if query == "bandwidth" else f" ({ratio:.2f}x)"))
         lines.append(f"| `{query}` | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def compare_builds(claims: int, work: Path, runs: int) -> dict[str, dict[str, float]]:
+    """The full build as shipped against whoosh's parallel writer, alternating, each in an empty cache
+    folder: median seconds and peak memory, and each build's document count (they must agree)."""
+    from devtools.synth import generate
+
+    kb_root = work / f"kb-{claims}"
+    shutil.rmtree(kb_root, ignore_errors=True)
+    generate(kb_root, claims)
+    builds = {"chipkb's writer": BUILD, "whoosh's parallel writer (procs=2)": BUILD_WHOOSH_PARALLEL}
+    runs_of: dict[str, list[dict]] = {name: [] for name in builds}
+    for run in range(runs):
+        for number, (name, script) in enumerate(builds.items()):
+            cache = work / f"cache-build-{run}-{number}"
+            runs_of[name].append(child(script, str(kb_root), env=environment(cache, work / "pycache")))
+            shutil.rmtree(cache, ignore_errors=True)
+    return {
+        name: {
+            "seconds": statistics.median(r["seconds"] for r in results),
+            "peak_mb": statistics.median(r["peak_mb"] for r in results),
+            "docs": sorted({r["docs"] for r in results}),
+            "runs": [round(r["seconds"], 1) for r in results],
+        }
+        for name, results in runs_of.items()
+    }
 
 
 def measure(claims: int, work: Path, runs: int, repeat: int, startup_only: bool, filters: bool = False) -> dict:
@@ -219,18 +256,6 @@ def measure(claims: int, work: Path, runs: int, repeat: int, startup_only: bool,
 
 
 BARE = [PYTHON, "-c", "import whoosh.index, whoosh.qparser"]
-
-
-def alternate(commands: dict[str, list[str]], env: dict[str, str], runs: int) -> dict[str, float]:
-    """Median wall time (ms) of each command, run in turn `runs` times after two warm-up rounds."""
-    for _ in range(2):
-        for command in commands.values():
-            wall(command, env)
-    times: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(runs):
-        for name, command in commands.items():
-            times[name].append(wall(command, env))
-    return {name: statistics.median(values) * 1000 for name, values in times.items()}
 
 
 #: `chipkb search --kb KB bandwidth` in steps, as kb.cli.main and kb.cli.search run them; each
@@ -326,11 +351,21 @@ def main() -> int:
     parser.add_argument("--startup", action="store_true", help="only the build and the whole-process rows")
     parser.add_argument("--breakdown", action="store_true", help="where the largest size's search start-up goes")
     parser.add_argument("--filters", action="store_true", help="figure and date filters against the plain search")
+    parser.add_argument(
+        "--builds", action="store_true", help="only the full build, as shipped against whoosh's parallel writer"
+    )
     parser.add_argument("--work", type=Path, help="folder for the KBs and caches (default: a temporary one)")
     args = parser.parse_args()
     sizes = sorted(set(args.sizes + ([100_000] if args.with_100k else [])))
     work = args.work or Path(tempfile.mkdtemp(prefix="chipkb-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    if args.builds:
+        for claims in sizes:
+            print(f"building {claims:,} claims in {work}, {args.runs} times each ...", file=sys.stderr, flush=True)
+            print(f"{claims:,} claims:", json.dumps(compare_builds(claims, work, args.runs), indent=2))
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+        return 0
     results = []
     for claims in sizes:
         print(f"measuring {claims:,} claims in {work} ...", file=sys.stderr, flush=True)
