@@ -528,10 +528,10 @@ class SearchEngine:
 
     def _hit(self, stored: dict[str, Any], score: float, highlighter: Highlighter, plan: _Plan) -> Hit:
         body, label = stored.get("text", ""), stored.get("label", "")
-        shown, marks = snippet(body, highlighter.spans(body))
-        title, title_marks = snippet(label, highlighter.spans(label), width=None)
-        label_marks = tuple(highlighter.spans(label))
-        real_snippet, real_marks = snippet(body, highlighter.spans(body), escape=False)
+        body_spans, label_spans = highlighter.spans(body), highlighter.spans(label)  # found once, used twice
+        shown, marks = snippet(body, body_spans)
+        title, title_marks = snippet(label, label_spans, width=None)
+        real_snippet, real_marks = snippet(body, body_spans, escape=False)
         return Hit(
             id=stored["id"],
             type=stored["type"],
@@ -543,7 +543,7 @@ class SearchEngine:
             line=stored.get("line"),
             title_highlights=title_marks,
             real_title=label,
-            real_title_highlights=label_marks,
+            real_title_highlights=tuple(label_spans),
             real_snippet=real_snippet,
             real_highlights=real_marks,
             reasons=_reasons(stored, highlighter, plan, _marked(shown, marks) | _marked(title, title_marks)),
