@@ -102,7 +102,9 @@ class ChipKBApp(App[int]):
         else:
             snapshot, knowledge = first.snapshot, first.knowledge()
         self.call_from_thread(self._loaded, knowledge, snapshot, reloaded)
-        if first is None or not first.kept_elsewhere:  # after the KB shows: the copy is for the next start
+        if first is not None and first.kept_elsewhere:
+            first.keep_if_the_child_fails(knowledge)
+        else:  # after the KB shows: the copy is for the next start
             kb_cache.store(self.kb_root, snapshot, knowledge)
 
     def _loaded(self, kb: KnowledgeBase, snapshot: Snapshot, reloaded: bool) -> None:

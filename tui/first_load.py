@@ -39,6 +39,13 @@ class FirstLoad:
         """Whether the child process writes the app's copy of this KB, so the app need not."""
         return self._read is not None and self._read.afterwards_taken
 
+    def keep_if_the_child_fails(self, knowledge: KnowledgeBase) -> None:
+        """The app's copy written here after all, should the child that took it on end without it."""
+        if self._read is not None:
+            self._read.on_child_failure(lambda: kb_cache.store(self.kb_root, self.snapshot, knowledge))
+
     def _keep(self, loaded: LoadedFiles) -> None:
-        """In the child process, once the app has its part: the app's copy of the whole KB."""
-        kb_cache.store(self.kb_root, self.snapshot, checked_kb(self.kb_root, loaded))
+        """In the child process, once the app has its part: the app's copy of the whole KB, unless
+        the KB changed meanwhile (the app then reloads it, and keeps the newer copy)."""
+        if scan_kb(self.kb_root).snapshot() == self.snapshot:
+            kb_cache.store(self.kb_root, self.snapshot, checked_kb(self.kb_root, loaded))

@@ -66,6 +66,9 @@ class SplitRead:
         self._child_takes: list[int] = []
         #: Whether the child took `afterwards` on: it sent its part, so it is alive and will read the rest.
         self.afterwards_taken = False
+        self._ended: int | None = None  # the child's exit code, once reaped
+        self._if_it_fails: Callable[[], None] | None = None
+        self._reaping = threading.Lock()
         if fork and _can_fork() and _worth_splitting(self.files):
             self._child_takes = [i for i in range(len(self.files)) if i % CHILD_OF < CHILD_TAKES]
             self._child = _start_child(self, afterwards)
@@ -87,12 +90,35 @@ class SplitRead:
         parts.update(theirs or self._read(self._child_takes))
         return self._whole(parts)
 
+    def on_child_failure(self, callback: Callable[[], None]) -> None:
+        """Call `callback` should the child that took `afterwards` on end without finishing it
+        (killed, out of memory, an exception): at once when it already has, else when it does
+        (in the thread that reaps it)."""
+        with self._reaping:
+            failed = self._ended is not None and self._ended != 0
+            if self._ended is None:
+                self._if_it_fails = callback
+        if failed:
+            callback()
+
+    def _reap(self, pid: int) -> None:
+        try:
+            _, status = os.waitpid(pid, 0)
+            code = os.waitstatus_to_exitcode(status)
+        except ChildProcessError:
+            code = 1
+        with self._reaping:
+            self._ended, callback = code, self._if_it_fails
+        if code != 0 and callback is not None:
+            callback()
+
     def _read(self, indices: list[int]) -> Parts:
         parts: Parts = {}
-        for index in indices:
-            loaded = LoadedFiles()
-            read_files([self.files[index]], self.kb_root, self.limits, loaded)
-            parts[index] = (loaded.entities, loaded.problems)
+        with cycle_collection_paused():
+            for index in indices:
+                loaded = LoadedFiles()
+                read_files([self.files[index]], self.kb_root, self.limits, loaded)
+                parts[index] = (loaded.entities, loaded.problems)
         return parts
 
     def _whole(self, parts: Parts) -> LoadedFiles:
@@ -116,18 +142,13 @@ class SplitRead:
         except (OSError, pickle.UnpicklingError, EOFError, ValueError):
             parts = None
         finally:
-            threading.Thread(target=_reap, args=(pid,), name="chipkb-reap", daemon=True).start()
+            threading.Thread(target=self._reap, args=(pid,), name="chipkb-reap", daemon=True).start()
         return parts if isinstance(parts, dict) and sorted(parts) == self._child_takes else None
 
     def __del__(self) -> None:
         """A read never finished (the app quit first): the child's next write fails, and it exits."""
         if self._child is not None:
             os.close(self._child[1])
-
-
-def _reap(pid: int) -> None:
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(pid, 0)
 
 
 def _can_fork() -> bool:

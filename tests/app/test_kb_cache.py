@@ -89,3 +89,21 @@ def test_the_first_start_of_chipkb_leaves_a_copy_of_the_whole_kb(tmp_path) -> No
     loaded = load_kb(root)
     assert list(copy.entities.values()) == list(loaded.entities.values())
     assert copy.problems == loaded.problems and loaded.errors
+
+
+def test_the_child_keeps_no_copy_of_a_kb_that_changed_while_it_read(tmp_path) -> None:
+    """The copy the first load's child writes (tui.first_load) is of the KB as scanned at the start:
+    edited since, the app reloads it and keeps the newer copy itself, so the child writes none."""
+    from kb.store.load import read_kb_files
+    from tui.first_load import FirstLoad
+
+    root = write_kb(tmp_path / "kb", FILES)
+    first = FirstLoad(root, fork=False)
+    loaded = read_kb_files(root)
+    (root / "v.yaml").write_text(FILES["v.yaml"] + "  - {id: other, name: Other, kind: foundry}\n", encoding="utf-8")
+    first._keep(loaded)
+    assert not kb_cache.cache_file(root).exists()
+    (root / "v.yaml").write_text(FILES["v.yaml"], encoding="utf-8")
+    again = FirstLoad(root, fork=False)
+    again._keep(read_kb_files(root))
+    assert kb_cache.cached(root, again.snapshot) is not None
