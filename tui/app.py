@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,7 @@ class ChipKBApp(App[int]):
         super().__init__()
         self.kb_root = kb_root
         self._first_load = first_load
+        self._quitting = threading.Event()  # stops a full index build, which quitting would wait for
         self.session = Session(self)
         self.last_export: Any = None
         self.settings = Settings.load()
@@ -133,14 +135,21 @@ class ChipKBApp(App[int]):
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def _open_index(self) -> None:
         from kb.search.engine import SearchEngine
+        from kb.search.index import BuildStopped
 
         _start_resource_tracker()
 
         def notice(message: str) -> None:
             self.call_from_thread(self.notify, message, timeout=4, markup=False)
 
-        engine = SearchEngine.open(self.kb_root, notice=notice)
+        try:
+            engine = SearchEngine.open(self.kb_root, notice=notice, stop=self._quitting.is_set)
+        except BuildStopped:
+            return  # the app is quitting
         self.call_from_thread(self.session.set_engine, engine)
+
+    def on_unmount(self) -> None:
+        self._quitting.set()
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def _refresh_index(self) -> None:

@@ -343,12 +343,17 @@ class SearchEngine:
 
     @classmethod
     def open(
-        cls, kb_root: str | Path, notice: Callable[[str], None] | None = None, *, searches_once: bool = False
+        cls,
+        kb_root: str | Path,
+        notice: Callable[[str], None] | None = None,
+        *,
+        searches_once: bool = False,
+        stop: Callable[[], bool] | None = None,
     ) -> SearchEngine:
         """Open (building or refreshing incrementally as needed) the index of kb_root. Never raises
-        for a damaged index: rebuilds it and calls notice(one line).  `searches_once`: see
-        kb.search.index.SearchIndex."""
-        index = SearchIndex(kb_root, notice, searches_once=searches_once)
+        for a damaged index: rebuilds it and calls notice(one line).  `searches_once` and `stop`:
+        see kb.search.index.SearchIndex."""
+        index = SearchIndex(kb_root, notice, searches_once=searches_once, stop=stop)
         return cls(index, index.open())
 
     def _set(self, searcher: Searcher) -> None:

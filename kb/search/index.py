@@ -72,6 +72,10 @@ class IndexBusy(Exception):
     """Another process has been building the index for longer than WAIT_SECONDS."""
 
 
+class BuildStopped(Exception):
+    """The caller asked a full build to stop (the app is quitting); nothing of the build is kept."""
+
+
 class _Damaged(Exception):
     """The live index cannot be trusted; the message says why, for the user."""
 
@@ -456,9 +460,18 @@ class SearchIndex:
     searches (10k claims: ~3 ms more to open, 1 ms less to search).
     """
 
-    def __init__(self, kb_root: Folder, notice: Notice | None = None, *, searches_once: bool = False) -> None:
+    def __init__(
+        self,
+        kb_root: Folder,
+        notice: Notice | None = None,
+        *,
+        searches_once: bool = False,
+        stop: Callable[[], bool] | None = None,
+    ) -> None:
         self.kb_root = kb_root
         self.notice: Notice = notice or (lambda message: None)
+        #: Asked between files during a full build: True stops it (BuildStopped), leaving the old index.
+        self.stop = stop or (lambda: False)
         self._home: str | None = None
         self.live: _Live | None = None
         self.mapped = not searches_once
@@ -708,6 +721,9 @@ class SearchIndex:
         writer = ix.writer(limitmb=WRITER_MB)
         with _parsed_files(self.kb_root, files) as parsed:
             for rel, result in parsed:
+                if self.stop():
+                    writer.cancel()
+                    raise BuildStopped(f"the index build of {os.fspath(self.kb_root)} was stopped")
                 _merge_reads(reads, result.reads)
                 details[rel] = detail = _detail(result)
                 for entity_id, entity_facts in detail["facts"].items():
