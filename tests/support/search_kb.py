@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.support.kb_files import write_kb
 
 VENDORS = """\
@@ -137,3 +139,21 @@ FILES = {
 def make_kb(root: Path) -> Path:
     """Write the test KB into `root` (a new folder) and return it."""
     return write_kb(root, FILES)
+
+
+def hits(kb_root: Path, query: str, notices: list[str] | None = None) -> list[str]:
+    """Every hit's id in result order, duplicates kept (a set would hide them)."""
+    from kb.search.engine import SearchEngine
+
+    engine = SearchEngine.open(kb_root, notice=notices.append if notices is not None else None)
+    try:
+        return [hit.id for hit in engine.search(query, limit=100).hits]
+    finally:
+        engine.close()
+
+
+def fresh_hits(kb_root: Path, query: str, cache: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The same query on an index built from nothing, in another cache folder."""
+    with monkeypatch.context() as patch:
+        patch.setenv("CHIPKB_CACHE_DIR", str(cache))
+        return hits(kb_root, query)

@@ -13,7 +13,7 @@ import pytest
 
 from kb.search import index as index_module
 from kb.search.engine import SearchEngine
-from tests.support.search_kb import MORE_CLAIMS, make_kb
+from tests.support.search_kb import MORE_CLAIMS, fresh_hits, hits, make_kb
 
 BEFORE = "The Trn1-vs-A100 benchmark compares"
 AFTER = "A bake-off compares"
@@ -27,22 +27,6 @@ def kb_root(tmp_path: Path) -> Path:
     for path in root.rglob("*"):
         os.utime(path, ns=(past, past))
     return root
-
-
-def hits(kb_root: Path, query: str, notices: list[str] | None = None) -> list[str]:
-    """Every hit's id in result order, duplicates kept (a set would hide them)."""
-    engine = SearchEngine.open(kb_root, notice=notices.append if notices is not None else None)
-    try:
-        return [hit.id for hit in engine.search(query, limit=100).hits]
-    finally:
-        engine.close()
-
-
-def fresh_hits(kb_root: Path, query: str, cache: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The same query on an index built from nothing, in another cache folder."""
-    with monkeypatch.context() as patch:
-        patch.setenv("CHIPKB_CACHE_DIR", str(cache))
-        return hits(kb_root, query)
 
 
 def save_as_an_editor_does(path: Path, text: str, mtime_ns: int) -> None:

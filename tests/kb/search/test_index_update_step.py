@@ -17,6 +17,7 @@ import pytest
 
 from kb.search import index as index_module
 from kb.search.engine import SearchEngine
+from tests.support import search_kb
 from tests.support.search_kb import CLAIMS, MORE_CLAIMS, make_kb
 
 #: A chip defined in a file of its own, and a claim about it in another: the claim's documents
@@ -64,18 +65,12 @@ def kb_root(tmp_path: Path) -> Path:
 def hits(kb_root: Path, query: str, notices: list[str] | None = None) -> list[str]:
     """Every hit's id, duplicates kept, in a stable order (the ranking of an index updated in
     place and of a fresh one may break ties differently)."""
-    engine = SearchEngine.open(kb_root, notice=notices.append if notices is not None else None)
-    try:
-        return sorted(hit.id for hit in engine.search(query, limit=100).hits)
-    finally:
-        engine.close()
+    return sorted(search_kb.hits(kb_root, query, notices))
 
 
 def fresh_hits(kb_root: Path, query: str, cache: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The same query on an index built from nothing, in another cache folder."""
-    with monkeypatch.context() as patch:
-        patch.setenv("CHIPKB_CACHE_DIR", str(cache))
-        return hits(kb_root, query)
+    return sorted(search_kb.fresh_hits(kb_root, query, cache, monkeypatch))
 
 
 class Calls:
