@@ -51,14 +51,18 @@ async def test_marks_set_anywhere_show_on_every_screen_and_x_clears_them(started
 
 
 @pytest.mark.started_app(search=True)
-async def test_keys_never_act_on_the_results_of_an_older_query(started_app) -> None:
+async def test_keys_never_act_on_the_results_of_an_older_query(started_app, monkeypatch) -> None:
+    import tui.widgets.search_pane
+
     app, pilot = started_app
     screen: MainScreen = app.main
     await pilot.press("slash", *"acme")
     pane: SearchPane = screen.search_pane()
     await wait_for(pilot, lambda: pane.results_for == "acme", "results for acme")
     assert pane.results.hits and not pane.results_list.disabled
-    # a new query: before its results come, Down and Space must not reach the old list
+    # a new query: before its results come, Down and Space must not reach the old list (its debounce
+    # made long, so that a busy machine cannot let the new results arrive before the checks)
+    monkeypatch.setattr(tui.widgets.search_pane, "DEBOUNCE_SECONDS", 2.0)
     await pilot.press("space", "t", "2", "down", "space")
     assert pane.query_text == "acme t2"
     assert pane.results_list.disabled
